@@ -1,0 +1,42 @@
+# Two commands on a fresh machine with Python 3.11+ and make: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_TOKEN ?= dev-admin-token
+export BACKSTOCK_DATABASE_URL ?= sqlite://./backstock.sqlite3
+
+.PHONY: run test lint typecheck pytest bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/backstock migrate
+	$(BIN)/backstock demo-data
+	@echo ""
+	@echo "  backstock on http://127.0.0.1:8000/graphql (GraphiQL in a browser)"
+	@echo "  dev admin token: $(DEV_TOKEN)   (header  Authorization: Bearer $(DEV_TOKEN))"
+	@echo ""
+	BACKSTOCK_ADMIN_TOKEN=$(DEV_TOKEN) BACKSTOCK_GRAPHIQL=true $(BIN)/backstock serve --host 127.0.0.1 --port 8000
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy backstock tests bench
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest
+
+test: lint typecheck pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""backstock: an async GraphQL inventory API for headless commerce."""

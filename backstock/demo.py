@@ -1,0 +1,86 @@
+"""A small realistic catalog covering every stock mode, for `make run` and the README tour."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from backstock.models import Product
+from backstock.resolvers import catalog, config
+from backstock.rules import BackorderMode
+
+NOTIFY = BackorderMode.ALLOW_QTY_BELOW_ZERO_AND_NOTIFY
+
+PRODUCTS: list[dict[str, Any]] = [
+    {"sku": "TEE-CLASSIC-M", "name": "Classic Tee (M)", "price": "19.90", "quantity": 120},
+    {
+        "sku": "TEE-CLASSIC-L",
+        "name": "Classic Tee (L)",
+        "price": "19.90",
+        "quantity": 4,
+        "stock_settings": {"only_x_left_threshold": 5},
+    },
+    {"sku": "MUG-ENAMEL", "name": "Enamel Camp Mug", "price": "14.50", "quantity": 0},
+    {
+        "sku": "BAG-WEEKENDER",
+        "name": "Waxed Canvas Weekender",
+        "price": "189.00",
+        "quantity": 25,
+        "stock_settings": {
+            "backorders": NOTIFY,
+            "out_of_stock_threshold": -50,
+            "notify_for_quantity_below": 10,
+            "only_x_left_threshold": 5,
+        },
+    },
+    {
+        "sku": "KETTLE-GOOSENECK",
+        "name": "Gooseneck Kettle",
+        "price": "79.00",
+        "quantity": 2,
+        "stock_settings": {"backorders": NOTIFY},
+    },
+    {
+        "sku": "LAMP-DESK",
+        "name": "Brass Desk Lamp",
+        "price": "129.00",
+        "quantity": 0,
+        "stock_settings": {"backorders": BackorderMode.ALLOW_QTY_BELOW_ZERO, "out_of_stock_threshold": -10},
+    },
+    {"sku": "GIFT-CARD-50", "name": "Gift Card 50", "price": "50.00", "stock_settings": {"manage_stock": False}},
+    {
+        "sku": "SOCKS-WOOL-3PK",
+        "name": "Merino Socks (3 pack)",
+        "price": "24.00",
+        "quantity": 60,
+        "stock_settings": {"min_sale_quantity": 1, "max_sale_quantity": 12, "quantity_increments": 1},
+    },
+    {
+        "sku": "NAPKIN-LINEN",
+        "name": "Linen Napkins",
+        "price": "6.00",
+        "quantity": 48,
+        "stock_settings": {"min_sale_quantity": 4, "quantity_increments": 4},
+    },
+    {"sku": "POSTER-LTD", "name": "Limited Print Poster", "price": "35.00", "quantity": 10, "in_stock": False},
+    {
+        "sku": "CANDLE-CEDAR",
+        "name": "Cedar Candle",
+        "price": "28.00",
+        "quantity": 12,
+        "stock_settings": {"out_of_stock_threshold": 2},
+    },
+]
+
+
+async def load_demo_data() -> int:
+    """Creates what is missing (existing SKUs are left alone); returns how many were created."""
+    await config.update_store_config({"low_stock_recipients": ["merchant@example.com"]})
+    store = (await config.load_store_config()).stock_settings()
+    created = 0
+    for data in PRODUCTS:
+        if await Product.exists(sku=data["sku"]):
+            continue
+        await catalog.create_product({**data, "price": Decimal(data["price"])}, store)
+        created += 1
+    return created

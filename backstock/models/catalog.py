@@ -1,0 +1,85 @@
+"""The catalog: store-wide stock defaults, products with their overrides, and stock per source."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+from backstock.rules import SETTING_FIELDS, BackorderMode, StockSettings
+
+DEFAULT_SOURCE = "default"
+STORE_CONFIG_ID = 1
+
+
+class StoreConfig(Model):
+    """The one row of store-wide defaults (id 1), absent until first saved, while Magento's defaults apply."""
+
+    id = fields.IntField(primary_key=True)
+    manage_stock = fields.BooleanField(default=True)
+    backorders = fields.CharEnumField(BackorderMode, max_length=40, default=BackorderMode.NO_BACKORDERS)
+    out_of_stock_threshold = fields.IntField(default=0)
+    only_x_left_threshold = fields.IntField(default=0)
+    notify_for_quantity_below = fields.IntField(default=1)
+    min_sale_quantity = fields.IntField(default=1)
+    max_sale_quantity = fields.IntField(default=10000)
+    quantity_increments = fields.IntField(default=1)
+    low_stock_recipients: fields.Field[list[str]] = fields.JSONField(default=list)
+
+    class Meta:
+        table = "store_config"
+
+    def stock_settings(self) -> StockSettings:
+        return StockSettings(**{name: getattr(self, name) for name in SETTING_FIELDS})
+
+
+class Product(Model):
+    """A sellable item. Each setting column is an override: NULL follows the store default.
+
+    `reserved` is the product-level (stock-level) count of units ordered and neither shipped
+    nor cancelled. Units on hand live per source in SourceItem.
+    """
+
+    id = fields.IntField(primary_key=True)
+    sku = fields.CharField(max_length=64, unique=True)
+    name = fields.CharField(max_length=255)
+    price = fields.DecimalField(max_digits=12, decimal_places=2)
+    in_stock = fields.BooleanField(default=True)
+    reserved = fields.IntField(default=0)
+    low_stock_alerted = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    manage_stock = fields.BooleanField(null=True)
+    backorders = fields.CharEnumField(BackorderMode, max_length=40, null=True)
+    out_of_stock_threshold = fields.IntField(null=True)
+    only_x_left_threshold = fields.IntField(null=True)
+    notify_for_quantity_below = fields.IntField(null=True)
+    min_sale_quantity = fields.IntField(null=True)
+    max_sale_quantity = fields.IntField(null=True)
+    quantity_increments = fields.IntField(null=True)
+
+    source_items: fields.ReverseRelation[SourceItem]
+
+    class Meta:
+        table = "product"
+
+    def overrides(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in SETTING_FIELDS}
+
+
+class SourceItem(Model):
+    """Units physically held at one source. Only the `default` source exists for now."""
+
+    id = fields.IntField(primary_key=True)
+    product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
+        "models.Product", related_name="source_items", on_delete=fields.CASCADE
+    )
+    product_id: int
+    source_code = fields.CharField(max_length=64, default=DEFAULT_SOURCE)
+    quantity = fields.IntField(default=0)
+
+    class Meta:
+        table = "source_item"
+        unique_together = (("product", "source_code"),)

@@ -1,0 +1,34 @@
+"""Emails waiting to be sent, written in the same transaction as the change that causes them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "PENDING"
+    SENT = "SENT"
+    FAILED = "FAILED"
+
+
+class OutboxMessage(Model):
+    id = fields.BigIntField(primary_key=True)
+    kind = fields.CharField(max_length=40)
+    reference = fields.CharField(max_length=100)
+    recipients: fields.Field[list[str]] = fields.JSONField()
+    subject = fields.CharField(max_length=255)
+    text_body = fields.TextField()
+    html_body = fields.TextField()
+    status = fields.CharEnumField(OutboxStatus, max_length=10, default=OutboxStatus.PENDING)
+    attempts = fields.IntField(default=0)
+    last_error = fields.TextField(null=True)
+    next_attempt_at = fields.DatetimeField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+    sent_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "outbox_message"
+        indexes = (("status", "next_attempt_at"),)

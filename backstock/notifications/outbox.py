@@ -1,0 +1,37 @@
+"""Enqueueing emails: a row in the caller's transaction, so an email exists exactly when its cause does."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from backstock.models import OutboxMessage
+
+
+@dataclass(frozen=True)
+class Message:
+    kind: str
+    reference: str
+    recipients: tuple[str, ...]
+    subject: str
+    text: str
+    html: str
+
+
+def _row(message: Message) -> OutboxMessage:
+    return OutboxMessage(
+        kind=message.kind,
+        reference=message.reference,
+        recipients=list(message.recipients),
+        subject=message.subject,
+        text_body=message.text,
+        html_body=message.html,
+        next_attempt_at=datetime.now(UTC),
+    )
+
+
+async def enqueue(messages: Sequence[Message]) -> None:
+    """Writes the messages to the outbox; call inside the transaction of the change that causes them."""
+    if messages:
+        await OutboxMessage.bulk_create([_row(m) for m in messages])

@@ -1,0 +1,35 @@
+"""Store-wide stock defaults: read them, and change them with validation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from backstock import rules
+from backstock.models import StoreConfig
+from backstock.models.catalog import STORE_CONFIG_ID
+from backstock.resolvers import validation
+
+
+async def load_store_config() -> StoreConfig:
+    """The saved store config, or Magento's defaults when none was ever saved (nothing is written)."""
+    return await StoreConfig.get_or_none(id=STORE_CONFIG_ID) or StoreConfig(id=STORE_CONFIG_ID)
+
+
+async def update_store_config(changes: dict[str, Any]) -> StoreConfig:
+    """Applies the given fields (absent = unchanged) after checking the whole resulting config."""
+    async with in_transaction():
+        config = await StoreConfig.get_or_none(id=STORE_CONFIG_ID) or StoreConfig(id=STORE_CONFIG_ID)
+        if "low_stock_recipients" in changes:
+            changes["low_stock_recipients"] = validation.emails(changes["low_stock_recipients"], "lowStockRecipients")
+        for field, value in changes.items():
+            if value is None:
+                raise validation.BadUserInput(
+                    f"{rules.contract_name(field)} cannot be null", field=rules.contract_name(field)
+                )
+            setattr(config, field, value)
+        settings = config.stock_settings()
+        validation.stock_settings({name: getattr(settings, name) for name in rules.SETTING_FIELDS}, settings)
+        await config.save()
+    return config

@@ -1,0 +1,132 @@
+"""Shipping ready units and cancelling unshipped ones, with the stock and money they move."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from backstock import rules
+from backstock.models import (
+    MovementReason,
+    Order,
+    OrderLine,
+    Payment,
+    PaymentKind,
+    Product,
+    Shipment,
+    ShipmentLine,
+    SourceItem,
+    StockMovement,
+    StoreConfig,
+)
+from backstock.resolvers import ledger
+from backstock.resolvers.allocation import settle
+from backstock.resolvers.errors import BadUserInput, NotFound
+from backstock.resolvers.stock import level_of, lock
+
+Lines = Sequence[tuple[str, int]] | None
+
+
+async def _locked_order(number: str) -> tuple[Order, list[OrderLine], dict[int, SourceItem]]:
+    """The order's products are locked before its lines are read: allocation moves lines under that lock."""
+    order = await Order.get_or_none(number=number)
+    if order is None:
+        raise NotFound(f"number: no order {number!r}", field="number")
+    product_ids = await OrderLine.filter(order_id=order.id).values_list("product_id", flat=True)
+    items = await lock({"product_id__in": product_ids})
+    lines = await OrderLine.filter(order_id=order.id).order_by("id")
+    return order, lines, items
+
+
+def _requested(lines: list[OrderLine], asked: Lines, open_units: str) -> list[tuple[OrderLine, int]]:
+    """Pairs each line with the units asked for: all of `open_units` without `asked`."""
+    if asked is None:
+        return [(line, _open(line, open_units)) for line in lines if _open(line, open_units)]
+    by_sku = {line.sku: line for line in lines}
+    plan = []
+    for sku, quantity in rules.merge_lines(asked):
+        line = by_sku.get(sku)
+        if line is None:
+            raise BadUserInput(f"lines: SKU {sku!r} is not on this order", field="lines")
+        if quantity < 1:
+            raise BadUserInput(f"lines: quantity for SKU {sku!r} must be 1 or more, got {quantity}", field="lines")
+        if quantity > _open(line, open_units):
+            raise BadUserInput(
+                f"lines: SKU {sku!r}: asked for {quantity}, but only {_open(line, open_units)} "
+                f"{'are ready to ship' if open_units == 'ready' else 'are unshipped and not cancelled'}",
+                field="lines",
+            )
+        plan.append((line, quantity))
+    return plan
+
+
+def _open(line: OrderLine, open_units: str) -> int:
+    return line.ready if open_units == "ready" else line.ready + line.backordered
+
+
+async def ship_order(number: str, asked: Lines) -> Shipment:
+    """Ships ready units: on hand and reserved fall together, so what is free does not change."""
+    async with in_transaction():
+        order, lines, items = await _locked_order(number)
+        plan = _requested(lines, asked, "ready")
+        if not plan:
+            raise BadUserInput(f"number: order {number!r} has no units ready to ship", field="number")
+        count = await Shipment.filter(order_id=order.id).count()
+        shipment = await Shipment.create(order=order, number=f"{order.number}-{count + 1}")
+        await ShipmentLine.bulk_create(
+            [ShipmentLine(shipment=shipment, order_line=line, sku=line.sku, quantity=n) for line, n in plan]
+        )
+        movements = []
+        for line, n in plan:
+            line.ready -= n
+            line.shipped += n
+            if line.stock_tracked:
+                movements.append(
+                    await _release(items[line.product_id], n, on_hand=-n, order_id=order.id, shipment_id=shipment.id)
+                )
+        await OrderLine.bulk_update([line for line, _ in plan], fields=["ready", "shipped"])
+        await ledger.record(movements)
+    return shipment
+
+
+async def cancel_order(number: str, asked: Lines, config: StoreConfig) -> Order:
+    """Drops backordered units first, then ready ones, which go to the next waiting order; refunds them."""
+    async with in_transaction():
+        order, lines, items = await _locked_order(number)
+        plan = _requested(lines, asked, "open")
+        if not plan:
+            raise BadUserInput(f"number: order {number!r} has nothing left to cancel", field="number")
+        movements, refund = [], Decimal(0)
+        for line, n in plan:
+            from_backordered, from_ready = rules.cancel_split(line.backordered, line.ready, n)
+            line.backordered -= from_backordered
+            line.ready -= from_ready
+            line.cancelled += n
+            refund += line.price * n
+            if line.stock_tracked:
+                item = items[line.product_id]
+                before = level_of(item)
+                movements.append(await _release(item, n, order_id=order.id))
+                await settle(item.product, config, before, level_of(item), ready_changed=-from_ready)
+        await OrderLine.bulk_update([line for line, _ in plan], fields=["ready", "backordered", "cancelled"])
+        await ledger.record(movements)
+        await Payment.create(order=order, kind=PaymentKind.REFUND, amount=refund)
+    return order
+
+
+async def _release(
+    item: SourceItem, units: int, *, on_hand: int = 0, order_id: int | None = None, shipment_id: int | None = None
+) -> StockMovement:
+    """Lowers reserved (and on hand when shipping) by `units` under the product's lock."""
+    await Product.filter(id=item.product_id).update(reserved=F("reserved") - units)
+    item.product.reserved -= units
+    if on_hand:
+        await SourceItem.filter(id=item.id).update(quantity=F("quantity") + on_hand)
+        item.quantity += on_hand
+    reason = MovementReason.SHIPMENT if shipment_id else MovementReason.CANCELLATION
+    return ledger.movement(
+        item.product_id, reason, on_hand=on_hand, reserved=-units, order_id=order_id, shipment_id=shipment_id
+    )

@@ -1,0 +1,32 @@
+"""Writes to the stock ledger: every change of on-hand or reserved units leaves a movement."""
+
+from __future__ import annotations
+
+from backstock.models import MovementReason, StockMovement
+
+
+def movement(
+    product_id: int,
+    reason: MovementReason,
+    *,
+    on_hand: int = 0,
+    reserved: int = 0,
+    order_id: int | None = None,
+    shipment_id: int | None = None,
+    note: str | None = None,
+) -> StockMovement:
+    """An unsaved movement; callers collect them and write all of one operation with `record`."""
+    return StockMovement(
+        product_id=product_id,
+        reason=reason,
+        on_hand_delta=on_hand,
+        reserved_delta=reserved,
+        order_id=order_id,
+        shipment_id=shipment_id,
+        note=note,
+    )
+
+
+async def record(movements: list[StockMovement]) -> None:
+    if movements:
+        await StockMovement.bulk_create(movements)

@@ -1,0 +1,30 @@
+"""The strawberry schema: thin types over resolvers, with limits and error masking."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import strawberry
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+
+from backstock.schema.errors import ErrorCodes, masking
+from backstock.schema.mutation import Mutation
+from backstock.schema.query import Query
+from backstock.settings import Settings
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    """Extensions go in as factories: strawberry makes one per request (instances would be shared)."""
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=[
+            partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
+            partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
+            partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
+            partial(ParserCache, maxsize=256),
+            partial(ValidationCache, maxsize=256),
+            masking,
+            ErrorCodes,
+        ],
+    )

@@ -1,0 +1,35 @@
+"""Which errors reach clients as they are, and the code every error carries."""
+
+from __future__ import annotations
+
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors, SchemaExtension
+
+from backstock.resolvers.errors import BackstockError
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """Mask exceptions raised while executing that no use case raised on purpose.
+
+    Errors without a path come from parsing, validation or variable coercion: they describe
+    the client's document, so they stay readable.
+    """
+    original = error.original_error
+    return error.path is not None and original is not None and not isinstance(original, BackstockError | GraphQLError)
+
+
+class ErrorCodes(SchemaExtension):
+    """Gives every error an `extensions.code`: invalid documents and arguments are the client's to fix."""
+
+    def on_operation(self):  # type: ignore[no-untyped-def]
+        yield
+        result = self.execution_context.result
+        for error in (result.errors if result else None) or []:
+            extensions = error.extensions if error.extensions is not None else {}
+            if "code" not in extensions:
+                extensions["code"] = "BAD_USER_INPUT" if error.path is None else "INTERNAL_SERVER_ERROR"
+            error.extensions = extensions
+
+
+def masking() -> MaskErrors:
+    return MaskErrors(should_mask_error=is_unexpected, error_message="Unexpected error.")

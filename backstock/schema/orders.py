@@ -1,0 +1,139 @@
+"""Order types: lines with their unit counts, shipments, and checkout's result union."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated
+
+import strawberry
+
+from backstock import models, rules
+
+
+@strawberry.type
+class LineError:
+    sku: str
+    code: rules.LineErrorCode
+    message: str
+
+    @classmethod
+    def of(cls, error: rules.LineError) -> LineError:
+        return cls(sku=error.sku, code=error.code, message=error.message)
+
+
+@strawberry.type
+class QuoteLine:
+    sku: str
+    requested_quantity: int
+    in_stock_quantity: int = strawberry.field(description="Units that would ship from stock on hand.")
+    backordered_quantity: int = strawberry.field(description="Units that would be backordered.")
+    message: str | None = strawberry.field(
+        description="The backorder notice for this line (notify mode only), else null."
+    )
+    error: LineError | None
+
+    @classmethod
+    def of(cls, d: rules.LineDecision) -> QuoteLine:
+        return cls(
+            sku=d.sku,
+            requested_quantity=d.requested,
+            in_stock_quantity=d.in_stock,
+            backordered_quantity=d.backordered,
+            message=d.notice,
+            error=LineError.of(d.error) if d.error else None,
+        )
+
+
+@strawberry.type
+class Quote:
+    lines: list[QuoteLine]
+    is_orderable: bool = strawberry.field(description="True when every line can be ordered as asked.")
+
+
+@strawberry.type
+class OrderLine:
+    sku: str
+    name: str
+    quantity_ordered: int
+    quantity_backordered: int = strawberry.field(description="Units still waiting for stock.")
+    quantity_ready_to_ship: int = strawberry.field(description="Units allocated from stock and not yet shipped.")
+    quantity_shipped: int
+    quantity_canceled: int
+    backorder_message: str | None = strawberry.field(description="The backorder notice given at checkout, if any.")
+
+    @classmethod
+    def of(cls, line: models.OrderLine) -> OrderLine:
+        return cls(
+            sku=line.sku,
+            name=line.name,
+            quantity_ordered=line.ordered,
+            quantity_backordered=line.backordered,
+            quantity_ready_to_ship=line.ready,
+            quantity_shipped=line.shipped,
+            quantity_canceled=line.cancelled,
+            backorder_message=line.backorder_message,
+        )
+
+
+@strawberry.type
+class ShipmentLine:
+    sku: str
+    quantity: int
+
+
+@strawberry.type
+class Shipment:
+    number: str
+    created_at: datetime
+    lines: list[ShipmentLine]
+
+    @classmethod
+    def of(cls, shipment: models.Shipment) -> Shipment:
+        return cls(
+            number=shipment.number,
+            created_at=shipment.created_at,
+            lines=[ShipmentLine(sku=line.sku, quantity=line.quantity) for line in shipment.lines],
+        )
+
+
+@strawberry.type
+class Order:
+    number: str
+    status: rules.OrderStatus
+    created_at: datetime
+    customer_email: str
+    grand_total: Decimal
+    payment_status: rules.PaymentStatus
+    has_backorders: bool
+    lines: list[OrderLine]
+    shipments: list[Shipment]
+
+    @classmethod
+    def of(cls, order: models.Order) -> Order:
+        """Expects lines, shipments (with lines) and payments fetched."""
+        lines = sorted(order.lines, key=lambda line: line.id)
+        amounts = {kind: Decimal(0) for kind in models.PaymentKind}
+        for payment in order.payments:
+            amounts[payment.kind] += payment.amount
+        return cls(
+            number=order.number,
+            status=rules.order_status([rules.LineProgress(ln.ordered, ln.shipped, ln.cancelled) for ln in lines]),
+            created_at=order.created_at,
+            customer_email=order.customer_email,
+            grand_total=order.grand_total,
+            payment_status=rules.payment_status(
+                amounts[models.PaymentKind.CAPTURE], amounts[models.PaymentKind.REFUND]
+            ),
+            has_backorders=any(ln.backordered for ln in lines),
+            lines=[OrderLine.of(ln) for ln in lines],
+            shipments=[Shipment.of(s) for s in sorted(order.shipments, key=lambda s: s.id)],
+        )
+
+
+@strawberry.type
+class CheckoutRejected:
+    errors: list[LineError]
+
+
+CheckoutResult = Annotated[Order | CheckoutRejected, strawberry.union("CheckoutResult")]

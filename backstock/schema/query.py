@@ -1,0 +1,52 @@
+"""The Query root: thin calls into resolvers, wrapped into contract types."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from backstock.resolvers import catalog, checkout, orders
+from backstock.schema.catalog import InventoryConfig, Product, ProductConnection
+from backstock.schema.context import Context
+from backstock.schema.inputs import ProductFilter, QuoteInput
+from backstock.schema.orders import Order, Quote, QuoteLine
+from backstock.schema.permissions import ADMIN
+
+AppInfo = Info[Context, None]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    async def product(self, info: AppInfo, sku: str) -> Product | None:
+        view = await catalog.find_product(sku, await info.context.store())
+        return Product.of(view) if view else None
+
+    @strawberry.field
+    async def products(
+        self, info: AppInfo, first: int = 20, after: str | None = None, filter: ProductFilter | None = None
+    ) -> ProductConnection:
+        page = await catalog.list_products(
+            await info.context.store(),
+            first,
+            after,
+            filter.skus if filter else None,
+            filter.stock_status if filter else None,
+        )
+        return ProductConnection.of(page)
+
+    @strawberry.field(description="Dry run of checkout: what each line would get, reserving nothing.")
+    async def quote(self, info: AppInfo, input: QuoteInput) -> Quote:
+        decisions = await checkout.quote([(ln.sku, ln.quantity) for ln in input.lines], await info.context.store())
+        return Quote(lines=[QuoteLine.of(d) for d in decisions], is_orderable=all(d.error is None for d in decisions))
+
+    @strawberry.field(
+        description="With `email`, anyone holding the order's number and email may read it; without it, [admin]."
+    )
+    async def order(self, info: AppInfo, number: str, email: str | None = None) -> Order | None:
+        found = await orders.find_order(number, email, info.context.is_admin)
+        return Order.of(found) if found else None
+
+    @strawberry.field(permission_classes=ADMIN, description="[admin]")
+    async def inventory_config(self, info: AppInfo) -> InventoryConfig:
+        return InventoryConfig.of(await info.context.store_config())
