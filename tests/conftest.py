@@ -11,11 +11,16 @@ import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
+from asgi_lifespan import LifespanManager
+from pydantic import SecretStr
+from starlette.applications import Starlette
 from tortoise import Tortoise
 from tortoise.connection import connections
 
-from backstock import db
+from backstock.app import create_app
+from backstock.db import migrate, tortoise_config
 from backstock.models import (
     Order,
     OrderLine,
@@ -28,6 +33,9 @@ from backstock.models import (
     StockMovement,
     StoreConfig,
 )
+from backstock.settings import Settings
+from tests.api import ADMIN_TOKEN, Api
+from tests.mailserver import MailServer
 
 TABLES = [
     ShipmentLine,
@@ -71,7 +79,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 async def _reset_postgres_schema(url: str) -> None:
-    await Tortoise.init(config=db.tortoise_config(url))
+    await Tortoise.init(config=tortoise_config(url))
     await connections.get("default").execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     await Tortoise.close_connections()
 
@@ -81,16 +89,42 @@ async def migrated_url(database_url: str) -> str:
     """The test database with every migration applied, exactly as `backstock migrate` does."""
     if on_postgres():
         await _reset_postgres_schema(database_url)
-    await db.migrate(database_url)
+    await migrate(database_url)
     return database_url
 
 
 @pytest.fixture(scope="session")
-async def orm(migrated_url: str) -> AsyncIterator[None]:
-    """Tortoise initialised for tests that use models directly, outside the app."""
-    await Tortoise.init(config=db.tortoise_config(migrated_url))
-    yield
-    await Tortoise.close_connections()
+def mail_server() -> Iterator[MailServer]:
+    server = MailServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(migrated_url: str, mail_server: MailServer) -> Settings:
+    """The app's dispatcher is off: tests send the outbox when they choose (`Api.send_mail`)."""
+    return Settings(
+        database_url=migrated_url,
+        admin_token=SecretStr(ADMIN_TOKEN),
+        smtp_port=mail_server.port,
+        dispatcher_enabled=False,
+        retry_base_delay=0.01,
+        retry_max_delay=0.05,
+    )
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings) -> AsyncIterator[Starlette]:
+    """The real application with its lifespan running (which initialises tortoise)."""
+    application = create_app(settings)
+    async with LifespanManager(application):
+        yield application
+
+
+@pytest.fixture(scope="session")
+async def orm(app: Starlette) -> None:
+    """Tortoise is initialised by the app's lifespan; tests may use models directly."""
 
 
 async def empty_tables() -> None:
@@ -104,10 +138,16 @@ async def empty_tables() -> None:
 
 
 @pytest.fixture
-async def db(orm: None) -> AsyncIterator[None]:
+async def db(orm: None) -> None:
     """Empty tables for one test (models usable directly)."""
     await empty_tables()
-    yield
+
+
+@pytest.fixture
+async def api(app: Starlette, db: None, mail_server: MailServer, settings: Settings) -> AsyncIterator[Api]:
+    mail_server.clear()
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://backstock.test") as client:
+        yield Api(client, settings)
 
 
 @pytest.fixture

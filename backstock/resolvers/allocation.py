@@ -63,7 +63,7 @@ async def _ready_notices(order_ids: set[int]) -> list[Message]:
     if not order_ids:
         return []
     waiting = await OrderLine.filter(order_id__in=order_ids, backordered__gt=0).values_list("order_id", flat=True)
-    ready_ids = order_ids - set(waiting)  # type: ignore[arg-type]
+    ready_ids = order_ids - set(waiting)
     orders = await Order.filter(id__in=ready_ids).prefetch_related("lines")
     return [
         messages.backorder_ready(order, list(order.lines))

@@ -10,6 +10,7 @@ from backstock import rules
 from backstock.models import StoreConfig
 from backstock.models.catalog import STORE_CONFIG_ID
 from backstock.resolvers import validation
+from backstock.resolvers.errors import BadUserInput
 
 
 async def load_store_config() -> StoreConfig:
@@ -25,9 +26,7 @@ async def update_store_config(changes: dict[str, Any]) -> StoreConfig:
             changes["low_stock_recipients"] = validation.emails(changes["low_stock_recipients"], "lowStockRecipients")
         for field, value in changes.items():
             if value is None:
-                raise validation.BadUserInput(
-                    f"{rules.contract_name(field)} cannot be null", field=rules.contract_name(field)
-                )
+                raise BadUserInput(f"{rules.contract_name(field)} cannot be null", field=rules.contract_name(field))
             setattr(config, field, value)
         settings = config.stock_settings()
         validation.stock_settings({name: getattr(settings, name) for name in rules.SETTING_FIELDS}, settings)

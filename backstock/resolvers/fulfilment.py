@@ -93,26 +93,31 @@ async def ship_order(number: str, asked: Lines) -> Shipment:
 
 
 async def cancel_order(number: str, asked: Lines, config: StoreConfig) -> Order:
-    """Drops backordered units first, then ready ones, which go to the next waiting order; refunds them."""
+    """Drops backordered units first, then ready ones, which go to the next waiting order; refunds them.
+
+    The lines are saved before allocation runs, so freed units cannot flow back to them.
+    """
     async with in_transaction():
         order, lines, items = await _locked_order(number)
         plan = _requested(lines, asked, "open")
         if not plan:
             raise BadUserInput(f"number: order {number!r} has nothing left to cancel", field="number")
-        movements, refund = [], Decimal(0)
+        ready_freed = {}
         for line, n in plan:
-            from_backordered, from_ready = rules.cancel_split(line.backordered, line.ready, n)
+            from_backordered, ready_freed[line.id] = rules.cancel_split(line.backordered, line.ready, n)
             line.backordered -= from_backordered
-            line.ready -= from_ready
+            line.ready -= ready_freed[line.id]
             line.cancelled += n
-            refund += line.price * n
+        await OrderLine.bulk_update([line for line, _ in plan], fields=["ready", "backordered", "cancelled"])
+        movements = []
+        for line, n in plan:
             if line.stock_tracked:
                 item = items[line.product_id]
                 before = level_of(item)
                 movements.append(await _release(item, n, order_id=order.id))
-                await settle(item.product, config, before, level_of(item), ready_changed=-from_ready)
-        await OrderLine.bulk_update([line for line, _ in plan], fields=["ready", "backordered", "cancelled"])
+                await settle(item.product, config, before, level_of(item), ready_changed=-ready_freed[line.id])
         await ledger.record(movements)
+        refund = sum((line.price * n for line, n in plan), Decimal(0))
         await Payment.create(order=order, kind=PaymentKind.REFUND, amount=refund)
     return order
 

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from functools import partial
 
-import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
 
-from backstock.schema.errors import ErrorCodes, masking
+from backstock.schema.errors import ErrorCodes, Schema, masking
 from backstock.schema.mutation import Mutation
 from backstock.schema.query import Query
 from backstock.settings import Settings
 
 
-def build_schema(settings: Settings) -> strawberry.Schema:
+def build_schema(settings: Settings) -> Schema:
     """Extensions go in as factories: strawberry makes one per request (instances would be shared)."""
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         mutation=Mutation,
         extensions=[

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
+import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.types import ExecutionContext
 
 from backstock.resolvers.errors import BackstockError
 
@@ -29,6 +33,17 @@ class ErrorCodes(SchemaExtension):
             if "code" not in extensions:
                 extensions["code"] = "BAD_USER_INPUT" if error.path is None else "INTERNAL_SERVER_ERROR"
             error.extensions = extensions
+
+
+class Schema(strawberry.Schema):
+    """Logs only unexpected errors, with their traceback: refusals are answers, not incidents."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        for error in errors:
+            if is_unexpected(error):
+                logging.getLogger("backstock.graphql").error(
+                    "unexpected error in %s", error.path, exc_info=error.original_error
+                )
 
 
 def masking() -> MaskErrors:

@@ -9,7 +9,6 @@ from typing import Any
 import strawberry
 
 from backstock import rules
-from backstock.schema.enums import StockStatus
 
 
 def changes(data: object) -> dict[str, Any]:
@@ -52,7 +51,7 @@ class StockSettingsInput:
 @strawberry.input
 class ProductFilter:
     skus: list[str] | None = None
-    stock_status: StockStatus | None = None  # type: ignore[valid-type]
+    stock_status: rules.StockStatus | None = None
 
 
 @strawberry.input

@@ -12,10 +12,12 @@ from backstock.resolvers.errors import Unauthenticated
 
 class IsAdmin(BasePermission):
     message = "Admin access needs the header 'Authorization: Bearer <admin token>' with a valid token"
-    error_class = Unauthenticated
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         return bool(info.context.is_admin)
 
+    def on_unauthorized(self) -> None:
+        raise Unauthenticated(self.message or "")
 
-ADMIN = [IsAdmin]
+
+ADMIN: list[type[BasePermission]] = [IsAdmin]

@@ -1,0 +1,153 @@
+"""Sends the outbox over SMTP: claim due rows, send outside any transaction, record the result.
+
+Claiming moves a row's next attempt a lease into the future in one short transaction
+(`FOR UPDATE SKIP LOCKED` on PostgreSQL, so dispatchers in several processes never take
+the same row); a dispatcher that dies mid-send leaves the row to be retried when the
+lease ends. Sent rows are never picked again. Failures back off exponentially up to
+`retry_max_delay` and keep their error for the admin's outbox query.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+import aiosmtplib
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from backstock.models import OutboxMessage, OutboxStatus
+from backstock.resolvers.errors import NotFound
+from backstock.settings import Settings, SmtpTls
+
+log = logging.getLogger("backstock.dispatcher")
+LEASE = timedelta(minutes=5)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def build_email(row: OutboxMessage, sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = ", ".join(row.recipients)
+    message["Subject"] = row.subject
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    message["Date"] = _now()
+    message.set_content(row.text_body)
+    message.add_alternative(row.html_body, subtype="html")
+    return message
+
+
+class Dispatcher:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Sends until `stop` is set; an idle round waits `dispatch_interval` or a `wake()`."""
+        while not stop.is_set():
+            try:
+                sent = await self.dispatch_once()
+            except Exception:
+                log.exception("dispatch round failed; retrying after the interval")
+                sent = 0
+            if not sent:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._idle(stop), timeout=self.settings.dispatch_interval)
+                self._wake.clear()
+
+    async def _idle(self, stop: asyncio.Event) -> None:
+        stop_waiter = asyncio.ensure_future(stop.wait())
+        wake_waiter = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait({stop_waiter, wake_waiter}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stop_waiter.cancel()
+            wake_waiter.cancel()
+
+    async def dispatch_once(self) -> int:
+        """Sends every due row it can claim; returns how many were sent."""
+        rows = await self._claim()
+        if not rows:
+            return 0
+        deliverable = [row for row in rows if row.recipients]
+        for row in rows:
+            if not row.recipients:
+                log.warning("outbox %s (%s %s) has no recipients: not sent", row.id, row.kind, row.reference)
+                await self._record(row, None, note="no recipients")
+        if not deliverable:
+            return 0
+        try:
+            async with self._client() as smtp:
+                return sum([await self._send(smtp, row) for row in deliverable])
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            for row in deliverable:
+                await self._record(row, _describe(exc))
+            log.warning("SMTP unavailable (%s); %d emails wait for the next attempt", _describe(exc), len(deliverable))
+            return 0
+
+    async def _claim(self) -> list[OutboxMessage]:
+        now = _now()
+        async with in_transaction():
+            due = OutboxMessage.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now).order_by("id")
+            due = due.limit(self.settings.dispatch_batch_size)
+            if not self.settings.is_sqlite:
+                due = due.select_for_update(skip_locked=True)
+            rows = await due
+            if rows:
+                await OutboxMessage.filter(id__in=[r.id for r in rows]).update(next_attempt_at=now + LEASE)
+        return rows
+
+    def _client(self) -> aiosmtplib.SMTP:
+        s = self.settings
+        return aiosmtplib.SMTP(
+            hostname=s.smtp_host,
+            port=s.smtp_port,
+            username=s.smtp_username,
+            password=s.smtp_password.get_secret_value() if s.smtp_password else None,
+            use_tls=s.smtp_tls is SmtpTls.TLS,
+            start_tls=s.smtp_tls is SmtpTls.STARTTLS,
+            timeout=s.smtp_timeout,
+        )
+
+    async def _send(self, smtp: aiosmtplib.SMTP, row: OutboxMessage) -> int:
+        try:
+            await smtp.send_message(build_email(row, self.settings.mail_from))
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            await self._record(row, _describe(exc))
+            return 0
+        await self._record(row, None)
+        return 1
+
+    async def _record(self, row: OutboxMessage, error: str | None, note: str | None = None) -> None:
+        now = _now()
+        if error is None:
+            await OutboxMessage.filter(id=row.id).update(
+                status=OutboxStatus.SENT, sent_at=now, attempts=F("attempts") + 1, last_error=note
+            )
+            return
+        attempts = row.attempts + 1
+        delay = min(self.settings.retry_max_delay, self.settings.retry_base_delay * 2 ** (attempts - 1))
+        await OutboxMessage.filter(id=row.id).update(
+            attempts=attempts, last_error=error, next_attempt_at=now + timedelta(seconds=delay)
+        )
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:500]
+
+
+async def retry(message_id: int) -> OutboxMessage:
+    """An admin's "send it again now": the row becomes due at once, its history kept."""
+    if not await OutboxMessage.filter(id=message_id).update(status=OutboxStatus.PENDING, next_attempt_at=_now()):
+        raise NotFound(f"id: no outbox message {message_id}", field="id")
+    return await OutboxMessage.get(id=message_id)

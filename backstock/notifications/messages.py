@@ -1,0 +1,122 @@
+"""Email builders: subject, plain-text and HTML body, from trusted parts and escaped text.
+
+Every piece of text a client or merchant typed (names, SKUs) is escaped in HTML, and
+subjects keep only printable characters on one line, so no value can inject a header.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from backstock.models import Order, OrderLine
+from backstock.notifications.outbox import Message
+
+
+def one_line(text: str) -> str:
+    """Drops CR, LF and other control characters that could start a new header."""
+    return "".join(c for c in text if c.isprintable())
+
+
+def _html_page(title: str, paragraphs: Sequence[str], rows: Sequence[Sequence[str]] = ()) -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    if rows:
+        cells = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+        body += f'<table border="1" cellpadding="4">{cells}</table>'
+    return f"<!doctype html><html><head><title>{title}</title></head><body>{body}</body></html>"
+
+
+def _greeting(order: Order) -> str:
+    return f"Hello {order.customer_name}," if order.customer_name else "Hello,"
+
+
+def _line_text(line: OrderLine) -> str:
+    text = f"- {line.ordered} x {line.name} ({line.sku}) at {line.price}"
+    return f"{text}\n  {line.backorder_message}" if line.backorder_message else text
+
+
+def _line_row(line: OrderLine) -> list[str]:
+    return [
+        html.escape(line.sku),
+        html.escape(line.name),
+        str(line.ordered),
+        str(line.price),
+        html.escape(line.backorder_message or ""),
+    ]
+
+
+def order_confirmation(order: Order, lines: Sequence[OrderLine]) -> Message:
+    number = one_line(order.number)
+    text = "\n".join(
+        [
+            _greeting(order),
+            "",
+            f"Thank you for your order {number}. We have received your payment of {order.grand_total}.",
+            "",
+            *(_line_text(line) for line in lines),
+            "",
+            "We will let you know when it ships.",
+        ]
+    )
+    page = _html_page(
+        f"Order {html.escape(number)}",
+        [
+            html.escape(_greeting(order)),
+            f"Thank you for your order <b>{html.escape(number)}</b>. "
+            f"We have received your payment of {order.grand_total}.",
+        ],
+        [["SKU", "Product", "Quantity", "Price", "Note"], *(_line_row(line) for line in lines)],
+    )
+    return Message(
+        "order_confirmation", number, (order.customer_email,), f"Your order {number} is confirmed", text, page
+    )
+
+
+def backorder_ready(order: Order, lines: Sequence[OrderLine]) -> Message:
+    number = one_line(order.number)
+    waiting = [line for line in lines if line.backorder_message]
+    text = "\n".join(
+        [
+            _greeting(order),
+            "",
+            f"Good news: the backordered items of your order {number} are in stock and ready to ship.",
+            "",
+            *(f"- {line.ordered} x {line.name} ({line.sku})" for line in waiting),
+        ]
+    )
+    page = _html_page(
+        f"Order {html.escape(number)}",
+        [
+            html.escape(_greeting(order)),
+            f"Good news: the backordered items of your order <b>{html.escape(number)}</b> "
+            "are in stock and ready to ship.",
+        ],
+        [
+            ["SKU", "Product", "Quantity"],
+            *([html.escape(ln.sku), html.escape(ln.name), str(ln.ordered)] for ln in waiting),
+        ],
+    )
+    return Message(
+        "backorder_ready",
+        number,
+        (order.customer_email,),
+        f"Your backorder for order {number} is ready to ship",
+        text,
+        page,
+    )
+
+
+def low_stock(sku: str, name: str, quantity_left: int, threshold: int, recipients: Sequence[str]) -> Message:
+    clean_sku = one_line(sku)
+    text = (
+        f"{name} ({sku}) is low on stock: {quantity_left} left, "
+        f"at or below the notify-for-quantity-below threshold of {threshold}."
+    )
+    page = _html_page(
+        f"Low stock: {html.escape(clean_sku)}",
+        [
+            f"<b>{html.escape(name)}</b> ({html.escape(sku)}) is low on stock: {quantity_left} left, "
+            f"at or below the notify-for-quantity-below threshold of {threshold}."
+        ],
+    )
+    return Message("low_stock", clean_sku[:100], tuple(recipients), f"Low stock: {clean_sku}", text, page)

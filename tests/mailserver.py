@@ -1,0 +1,56 @@
+"""A real SMTP server in-process (aiosmtpd) that keeps what it receives."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+from email.message import EmailMessage
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+from tests.servers import free_port
+
+
+class _Keep:
+    def __init__(self, server: MailServer) -> None:
+        self.server = server
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.server.messages.append(message)
+        self.server.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        return "250 OK"
+
+
+class MailServer:
+    """aiosmtpd cannot bind port 0, so a free port is chosen once and kept across restarts."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.messages: list[EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+        self._controller: Controller | None = None
+
+    def start(self) -> None:
+        self._controller = Controller(_Keep(self), hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def clear(self) -> None:
+        self.messages.clear()
+        self.envelopes.clear()
+
+    async def wait_for(self, count: int, seconds: float = 5.0) -> list[EmailMessage]:
+        deadline = asyncio.get_running_loop().time() + seconds
+        while len(self.messages) < count:
+            assert asyncio.get_running_loop().time() < deadline, (
+                f"expected {count} emails within {seconds} s, got {len(self.messages)}"
+            )
+            await asyncio.sleep(0.02)
+        return list(self.messages)

@@ -1,0 +1,53 @@
+"""Admin access, error masking and request limits."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api import ADMIN_TOKEN, Api
+
+ADMIN_ONLY = [
+    "{ inventoryConfig { backorders } }",
+    '{ product(sku: "X") { quantity } }',
+    'mutation { createProduct(input: {sku: "X", name: "X", price: "1"}) { sku } }',
+    'mutation { setStockQuantity(sku: "X", quantity: 3) { sku } }',
+    'mutation { shipOrder(number: "BS-1") { number } }',
+    '{ order(number: "BS-1") { number } }',
+]
+
+
+@pytest.mark.parametrize("query", ADMIN_ONLY)
+@pytest.mark.parametrize("token", [None, "wrong-token", ADMIN_TOKEN + "x"])
+async def test_admin_fields_refuse_without_the_token(api: Api, query: str, token: str | None) -> None:
+    await api.create_product("X", quantity=2)
+    body = await api.post(query, token=token)
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert all(value is None for value in (body.get("data") or {}).values())
+    assert (await api.product("X"))["quantity"] == 2
+
+
+async def test_storefront_fields_need_no_token(api: Api) -> None:
+    await api.create_product("X", quantity=2)
+    data = await api.data('{ product(sku: "X") { sku stockStatus salableQuantity } }', admin=False)
+    assert data == {"product": {"sku": "X", "stockStatus": "IN_STOCK", "salableQuantity": 2}}
+
+
+async def test_unexpected_errors_are_masked(api: Api) -> None:
+    body = await api.post('{ products(filter: {skus: ["A"]}, first: 5) { edges { node { sku } } } }')
+    assert "errors" not in body
+    body = await api.post("{ nope }")
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "Cannot query field" in body["errors"][0]["message"]
+
+
+async def test_deep_and_wide_documents_are_refused(api: Api) -> None:
+    aliases = " ".join(f'a{i}: product(sku: "X") {{ sku }}' for i in range(40))
+    body = await api.post(f"{{ {aliases} }}")
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "aliases" in body["errors"][0]["message"]
+
+
+async def test_health_and_readiness(api: Api) -> None:
+    assert (await api.client.get("/healthz")).json() == {"status": "ok"}
+    ready = await api.client.get("/readyz")
+    assert (ready.status_code, ready.json()["database"]) == (200, "ok")
