@@ -118,7 +118,7 @@ async def _place(
 ) -> Order | list[rules.LineError]:
     store = config.stock_settings()
     async with in_transaction():
-        items = {item.product.sku: item for item in (await lock({"product__sku__in": [s for s, _ in merged]})).values()}
+        items = {item.product.sku: item for item in (await lock(skus=[s for s, _ in merged])).values()}
         decisions = [
             (rules.decide_line(sku, q, _stock(_view(items.get(sku), store))), items.get(sku)) for sku, q in merged
         ]

@@ -36,7 +36,7 @@ async def _locked_order(number: str) -> tuple[Order, list[OrderLine], dict[int, 
     if order is None:
         raise NotFound(f"number: no order {number!r}", field="number")
     product_ids = await OrderLine.filter(order_id=order.id).values_list("product_id", flat=True)
-    items = await lock({"product_id__in": product_ids})
+    items = await lock(ids=product_ids)
     lines = await OrderLine.filter(order_id=order.id).order_by("id")
     return order, lines, items
 

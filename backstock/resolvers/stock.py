@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from backstock import rules
@@ -22,10 +22,14 @@ from backstock.resolvers.catalog import ProductView, get_product
 from backstock.resolvers.errors import BadUserInput, NotFound
 
 
-async def lock(product_filter: dict[str, Iterable[object]]) -> dict[int, SourceItem]:
-    """Locks and loads products with their default source item, keyed by product id."""
+async def lock(*, skus: Iterable[str] = (), ids: Iterable[int] = ()) -> dict[int, SourceItem]:
+    """Locks and loads products (by SKU or id) with their default source item, keyed by product id.
+
+    Filtering through the relation makes the join an inner one, which FOR UPDATE requires.
+    """
     items = (
-        await SourceItem.filter(source_code=DEFAULT_SOURCE, **product_filter)
+        await SourceItem.filter(Q(product__sku__in=list(skus)) | Q(product__id__in=list(ids)))
+        .filter(source_code=DEFAULT_SOURCE)
         .select_related("product")
         .order_by("product_id")
         .select_for_update()
@@ -34,7 +38,7 @@ async def lock(product_filter: dict[str, Iterable[object]]) -> dict[int, SourceI
 
 
 async def lock_sku(sku: str) -> SourceItem:
-    items = await lock({"product__sku__in": [sku]})
+    items = await lock(skus=[sku])
     if not items:
         raise NotFound(f"sku: no product with SKU {sku!r}", field="sku")
     return next(iter(items.values()))
