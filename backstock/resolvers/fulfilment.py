@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import cast
 
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
@@ -35,7 +36,7 @@ async def _locked_order(number: str) -> tuple[Order, list[OrderLine], dict[int, 
     order = await Order.get_or_none(number=number)
     if order is None:
         raise NotFound(f"number: no order {number!r}", field="number")
-    product_ids = await OrderLine.filter(order_id=order.id).values_list("product_id", flat=True)
+    product_ids = cast(list[int], await OrderLine.filter(order_id=order.id).values_list("product_id", flat=True))
     items = await lock(ids=product_ids)
     lines = await OrderLine.filter(order_id=order.id).order_by("id")
     return order, lines, items
