@@ -21,7 +21,6 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from backstock.models import OutboxMessage, OutboxStatus
-from backstock.resolvers.errors import NotFound
 from backstock.settings import Settings, SmtpTls
 
 log = logging.getLogger("backstock.dispatcher")
@@ -144,10 +143,3 @@ class Dispatcher:
 
 def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:500]
-
-
-async def retry(message_id: int) -> OutboxMessage:
-    """An admin's "send it again now": the row becomes due at once, its history kept."""
-    if not await OutboxMessage.filter(id=message_id).update(status=OutboxStatus.PENDING, next_attempt_at=_now()):
-        raise NotFound(f"id: no outbox message {message_id}", field="id")
-    return await OutboxMessage.get(id=message_id)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from backstock.resolvers import catalog, checkout, config, fulfilment, orders, stock
+from backstock.resolvers import admin, catalog, checkout, config, fulfilment, orders, stock
+from backstock.schema.admin import OutboxMessage
 from backstock.schema.catalog import InventoryConfig, Product
 from backstock.schema.inputs import (
     CheckoutInput,
@@ -40,6 +41,10 @@ class Mutation:
         if isinstance(result, list):
             return CheckoutRejected(errors=[LineError.of(e) for e in result])
         return Order.of(await orders.load_order(result))
+
+    @strawberry.mutation(permission_classes=ADMIN, description="[admin] Sends an outbox email again, now.")
+    async def retry_outbox_message(self, id: strawberry.ID) -> OutboxMessage:
+        return OutboxMessage.of(await admin.retry_outbox(id))
 
     @strawberry.mutation(permission_classes=ADMIN, description="[admin]")
     async def update_inventory_config(self, input: InventoryConfigInput) -> InventoryConfig:

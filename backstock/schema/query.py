@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import strawberry
 from strawberry.types import Info
 
-from backstock.resolvers import catalog, checkout, orders
+from backstock.models import OutboxStatus
+from backstock.resolvers import admin, catalog, checkout, orders
+from backstock.schema.admin import OutboxMessage, StockMovement
 from backstock.schema.catalog import InventoryConfig, Product, ProductConnection
 from backstock.schema.context import Context
 from backstock.schema.inputs import ProductFilter, QuoteInput
@@ -46,6 +50,14 @@ class Query:
     async def order(self, info: AppInfo, number: str, email: str | None = None) -> Order | None:
         found = await orders.find_order(number, email, info.context.is_admin)
         return Order.of(found) if found else None
+
+    @strawberry.field(permission_classes=ADMIN, description="[admin] Emails, newest first; filter by status.")
+    async def outbox_messages(self, status: OutboxStatus | None = None, first: int = 50) -> list[OutboxMessage]:
+        return [OutboxMessage.of(row) for row in await admin.outbox(status, first)]
+
+    @strawberry.field(permission_classes=ADMIN, description="[admin] A product's stock ledger, newest first.")
+    async def stock_movements(self, sku: str, since: date | None = None, first: int = 100) -> list[StockMovement]:
+        return [StockMovement.of(row) for row in await admin.movements(sku, since, first)]
 
     @strawberry.field(permission_classes=ADMIN, description="[admin]")
     async def inventory_config(self, info: AppInfo) -> InventoryConfig:
