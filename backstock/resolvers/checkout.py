@@ -36,6 +36,7 @@ from backstock.resolvers import ledger, validation
 from backstock.resolvers.allocation import settle
 from backstock.resolvers.catalog import ProductView, views_of, with_on_hand
 from backstock.resolvers.errors import BadUserInput, Conflict
+from backstock.resolvers.orders import OrderRecord, load_order
 from backstock.resolvers.stock import level_of, lock
 
 Lines = Sequence[tuple[str, int]]
@@ -79,14 +80,14 @@ def order_number() -> str:
 
 async def checkout(
     lines: Lines, email: str, name: str | None, idempotency_key: str | None, config: StoreConfig
-) -> Order | list[rules.LineError]:
+) -> OrderRecord | list[rules.LineError]:
     """Places the order, or returns every refused line (nothing is reserved then)."""
     email = validation.email(email, "customer.email")
     name = validation.name(name, "customer.name") if name is not None else None
     merged = _merged(lines)
     fingerprint = _fingerprint(merged)
     if idempotency_key is not None and (first := await _replay(idempotency_key, fingerprint)) is not None:
-        return first
+        return await load_order(first)
     for _ in range(ATTEMPTS):
         try:
             return await _place(merged, email, name, idempotency_key, fingerprint, config)
@@ -95,7 +96,7 @@ async def checkout(
         except IntegrityError:
             if idempotency_key is None or (first := await _replay(idempotency_key, fingerprint)) is None:
                 raise
-            return first
+            return await load_order(first)
     raise Conflict("checkout: the stock of these products is changing too fast, please retry")
 
 
@@ -115,7 +116,7 @@ async def _place(
     key: str | None,
     fingerprint: str,
     config: StoreConfig,
-) -> Order | list[rules.LineError]:
+) -> OrderRecord | list[rules.LineError]:
     store = config.stock_settings()
     async with in_transaction():
         items = {item.product.sku: item for item in (await lock(skus=[s for s, _ in merged])).values()}
@@ -136,7 +137,7 @@ async def _place(
         )
         lines = [_line(order, d, item, store) for d, item in decisions if item]
         await OrderLine.bulk_create(lines)
-        await Payment.create(order=order, kind=PaymentKind.CAPTURE, amount=total)
+        payment = await Payment.create(order=order, kind=PaymentKind.CAPTURE, amount=total)
         movements = [
             await _reserve(item, line, config)
             for line, (_, item) in zip(lines, decisions, strict=True)
@@ -144,7 +145,7 @@ async def _place(
         ]
         await ledger.record(movements)
         await enqueue([messages.order_confirmation(order, lines)])
-    return order
+    return OrderRecord(order, lines, [], [payment])
 
 
 def _view(item: SourceItem | None, store: rules.StockSettings) -> ProductView | None:

@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
-from backstock.models import Order
+from dataclasses import dataclass
+
+from backstock.models import Order, OrderLine, Payment, Shipment
 from backstock.resolvers.errors import Unauthenticated
 
-RELATED = ("lines", "shipments__lines", "payments")
+
+@dataclass(frozen=True)
+class OrderRecord:
+    """An order with everything the Order type reads; lines and shipments in creation order."""
+
+    order: Order
+    lines: list[OrderLine]
+    shipments: list[Shipment]
+    payments: list[Payment]
 
 
-async def find_order(number: str, email: str | None, is_admin: bool) -> Order | None:
+async def load_order(order: Order) -> OrderRecord:
+    """Fetches lines, shipments (with their lines) and payments: four queries whatever the size."""
+    await order.fetch_related("lines", "shipments__lines", "payments")
+    return OrderRecord(
+        order,
+        sorted(order.lines, key=lambda line: line.id),
+        sorted(order.shipments, key=lambda shipment: shipment.id),
+        list(order.payments),
+    )
+
+
+async def find_order(number: str, email: str | None, is_admin: bool) -> OrderRecord | None:
     """A wrong email answers exactly like an unknown number (null), so neither can be probed."""
     if email is None and not is_admin:
         raise Unauthenticated("order: without `email`, reading an order needs the admin token")
-    order = await Order.get_or_none(number=number).prefetch_related(*RELATED)
+    order = await Order.get_or_none(number=number)
     if order is None or (email is not None and order.customer_email.lower() != email.strip().lower()):
         return None
-    return order
-
-
-async def load_order(order: Order) -> Order:
-    """The order with what the Order type reads (lines, shipments, payments) fetched in a few queries."""
-    await order.fetch_related(*RELATED)
-    return order
+    return await load_order(order)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from functools import partial
 
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 
 from backstock.schema.errors import ErrorCodes, Schema, masking
 from backstock.schema.mutation import Mutation
@@ -13,13 +20,21 @@ from backstock.settings import Settings
 
 
 def build_schema(settings: Settings) -> Schema:
-    """Extensions go in as factories: strawberry makes one per request (instances would be shared)."""
+    """Extensions go in as factories: strawberry makes one per request (instances would be shared).
+
+    The depth and alias limits are built once and re-added per request as the same rule
+    classes: a limiter built per request makes new rule classes each time, which misses
+    ValidationCache (keyed by the rules) and re-validates every document.
+    """
+    limits = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
     return Schema(
         query=Query,
         mutation=Mutation,
         extensions=[
-            partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
-            partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
+            partial(AddValidationRules, limits),
             partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
             partial(ParserCache, maxsize=256),
             partial(ValidationCache, maxsize=256),

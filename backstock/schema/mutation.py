@@ -40,7 +40,7 @@ class Mutation:
         )
         if isinstance(result, list):
             return CheckoutRejected(errors=[LineError.of(e) for e in result])
-        return Order.of(await orders.load_order(result))
+        return Order.of(result)
 
     @strawberry.mutation(permission_classes=ADMIN, description="[admin] Sends an outbox email again, now.")
     async def retry_outbox_message(self, id: strawberry.ID) -> OutboxMessage:

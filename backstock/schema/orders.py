@@ -9,6 +9,7 @@ from typing import Annotated
 import strawberry
 
 from backstock import models, rules
+from backstock.resolvers.orders import OrderRecord
 
 
 @strawberry.type
@@ -110,11 +111,10 @@ class Order:
     shipments: list[Shipment]
 
     @classmethod
-    def of(cls, order: models.Order) -> Order:
-        """Expects lines, shipments (with lines) and payments fetched."""
-        lines = sorted(order.lines, key=lambda line: line.id)
+    def of(cls, record: OrderRecord) -> Order:
+        order, lines = record.order, record.lines
         amounts = {kind: Decimal(0) for kind in models.PaymentKind}
-        for payment in order.payments:
+        for payment in record.payments:
             amounts[payment.kind] += payment.amount
         return cls(
             number=order.number,
@@ -127,7 +127,7 @@ class Order:
             ),
             has_backorders=any(ln.backordered for ln in lines),
             lines=[OrderLine.of(ln) for ln in lines],
-            shipments=[Shipment.of(s) for s in sorted(order.shipments, key=lambda s: s.id)],
+            shipments=[Shipment.of(s) for s in record.shipments],
         )
 
 

@@ -1,0 +1,169 @@
+"""Loads a benchmark catalog straight into the tables (the API would take hours for a million lines).
+
+`products` products, one hot SKU with `hot_stock` units and no backorders, and `lines`
+order lines spread over the catalog (four per order), all shipped so they weigh on the
+tables and indexes without changing what is salable.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import asyncpg
+
+HOT_SKU = "HOT-SKU"
+MODES = ["NO_BACKORDERS", "ALLOW_QTY_BELOW_ZERO", "ALLOW_QTY_BELOW_ZERO_AND_NOTIFY", None]
+CHUNK = 20_000
+
+
+def products(count: int, hot_stock: int) -> Iterator[tuple[Any, ...]]:
+    now = datetime.now(UTC)
+    yield (1, HOT_SKU, "Hot product", Decimal("25.00"), True, 0, False, now, now, None, "NO_BACKORDERS", None)
+    for i in range(2, count + 1):
+        mode = MODES[i % 4]
+        threshold = -20 if mode and mode != "NO_BACKORDERS" and i % 3 == 0 else None
+        yield (
+            i,
+            f"SKU-{i:07d}",
+            f"Product {i}",
+            Decimal(10 + i % 90),
+            i % 50 != 0,
+            0,
+            False,
+            now,
+            now,
+            None,
+            mode,
+            threshold,
+        )
+
+
+def source_items(count: int, hot_stock: int) -> Iterator[tuple[int, int, str, int]]:
+    yield (1, 1, "default", hot_stock)
+    for i in range(2, count + 1):
+        yield (i, i, "default", (i * 7) % 40)
+
+
+def orders(count: int) -> Iterator[tuple[Any, ...]]:
+    now = datetime.now(UTC)
+    for i in range(1, count + 1):
+        yield (i, f"BENCH-{i:08d}", f"buyer{i}@example.com", None, Decimal("40.00"), None, "-", now)
+
+
+def order_lines(count: int, catalog: int) -> Iterator[tuple[Any, ...]]:
+    for i in range(1, count + 1):
+        product = 2 + (i * 31) % (catalog - 1)
+        yield (
+            i,
+            (i - 1) // 4 + 1,
+            product,
+            f"SKU-{product:07d}",
+            f"Product {product}",
+            Decimal("10.00"),
+            1,
+            0,
+            0,
+            1,
+            0,
+            None,
+            True,
+        )
+
+
+PRODUCT_COLUMNS = (
+    "id",
+    "sku",
+    "name",
+    "price",
+    "in_stock",
+    "reserved",
+    "low_stock_alerted",
+    "created_at",
+    "updated_at",
+    "manage_stock",
+    "backorders",
+    "out_of_stock_threshold",
+)
+SOURCE_COLUMNS = ("id", "product_id", "source_code", "quantity")
+ORDER_COLUMNS = (
+    "id",
+    "number",
+    "customer_email",
+    "customer_name",
+    "grand_total",
+    "idempotency_key",
+    "request_fingerprint",
+    "created_at",
+)
+LINE_COLUMNS = (
+    "id",
+    "order_id",
+    "product_id",
+    "sku",
+    "name",
+    "price",
+    "ordered",
+    "ready",
+    "backordered",
+    "shipped",
+    "cancelled",
+    "backorder_message",
+    "stock_tracked",
+)
+
+
+def tables(catalog: int, lines: int, hot_stock: int) -> list[tuple[str, tuple[str, ...], Iterator[tuple[Any, ...]]]]:
+    return [
+        ("product", PRODUCT_COLUMNS, products(catalog, hot_stock)),
+        ("source_item", SOURCE_COLUMNS, source_items(catalog, hot_stock)),
+        ("sales_order", ORDER_COLUMNS, orders((lines + 3) // 4)),
+        ("order_line", LINE_COLUMNS, order_lines(lines, catalog)),
+    ]
+
+
+def _chunks(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
+    chunk: list[tuple[Any, ...]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def load_sqlite(path: str, catalog: int, lines: int, hot_stock: int) -> None:
+    db = sqlite3.connect(path)
+    for table, columns, rows in tables(catalog, lines, hot_stock):
+        marks = ", ".join("?" for _ in columns)
+        for chunk in _chunks(rows):
+            db.executemany(
+                f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({marks})',
+                [tuple(_sqlite(v) for v in r) for r in chunk],
+            )
+        db.commit()
+    db.close()
+
+
+async def load_postgres(url: str, catalog: int, lines: int, hot_stock: int) -> None:
+    conn = await asyncpg.connect(url)
+    try:
+        for table, columns, rows in tables(catalog, lines, hot_stock):
+            for chunk in _chunks(rows):
+                await conn.copy_records_to_table(table, records=chunk, columns=list(columns))
+            await conn.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM \"{table}\"))"
+            )
+        await conn.execute("ANALYZE")
+    finally:
+        await conn.close()
+
+
+def _sqlite(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value) if isinstance(value, Decimal) else value
