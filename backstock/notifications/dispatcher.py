@@ -46,13 +46,9 @@ def build_email(row: OutboxMessage, sender: str) -> EmailMessage:
 class Dispatcher:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._wake = asyncio.Event()
-
-    def wake(self) -> None:
-        self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Sends until `stop` is set; an idle round waits `dispatch_interval` or a `wake()`."""
+        """Sends until `stop` is set; after a round with nothing sent it waits `dispatch_interval`."""
         while not stop.is_set():
             try:
                 sent = await self.dispatch_once()
@@ -61,17 +57,7 @@ class Dispatcher:
                 sent = 0
             if not sent:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._idle(stop), timeout=self.settings.dispatch_interval)
-                self._wake.clear()
-
-    async def _idle(self, stop: asyncio.Event) -> None:
-        stop_waiter = asyncio.ensure_future(stop.wait())
-        wake_waiter = asyncio.ensure_future(self._wake.wait())
-        try:
-            await asyncio.wait({stop_waiter, wake_waiter}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            stop_waiter.cancel()
-            wake_waiter.cancel()
+                    await asyncio.wait_for(stop.wait(), timeout=self.settings.dispatch_interval)
 
     async def dispatch_once(self) -> int:
         """Sends every due row it can claim; returns how many were sent."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import cast
 
@@ -42,10 +42,20 @@ async def _locked_order(number: str) -> tuple[Order, list[OrderLine], dict[int, 
     return order, lines, items
 
 
-def _requested(lines: list[OrderLine], asked: Lines, open_units: str) -> list[tuple[OrderLine, int]]:
-    """Pairs each line with the units asked for: all of `open_units` without `asked`."""
+def _ready(line: OrderLine) -> int:
+    return line.ready
+
+
+def _unshipped(line: OrderLine) -> int:
+    return line.ready + line.backordered
+
+
+def _requested(
+    lines: list[OrderLine], asked: Lines, available: Callable[[OrderLine], int], what: str
+) -> list[tuple[OrderLine, int]]:
+    """Pairs each line with the units asked for: everything `available` when no lines are given."""
     if asked is None:
-        return [(line, _open(line, open_units)) for line in lines if _open(line, open_units)]
+        return [(line, available(line)) for line in lines if available(line)]
     by_sku = {line.sku: line for line in lines}
     plan = []
     for sku, quantity in rules.merge_lines(asked):
@@ -54,25 +64,19 @@ def _requested(lines: list[OrderLine], asked: Lines, open_units: str) -> list[tu
             raise BadUserInput(f"lines: SKU {sku!r} is not on this order", field="lines")
         if quantity < 1:
             raise BadUserInput(f"lines: quantity for SKU {sku!r} must be 1 or more, got {quantity}", field="lines")
-        if quantity > _open(line, open_units):
+        if quantity > available(line):
             raise BadUserInput(
-                f"lines: SKU {sku!r}: asked for {quantity}, but only {_open(line, open_units)} "
-                f"{'are ready to ship' if open_units == 'ready' else 'are unshipped and not cancelled'}",
-                field="lines",
+                f"lines: SKU {sku!r}: asked for {quantity}, but only {available(line)} {what}", field="lines"
             )
         plan.append((line, quantity))
     return plan
-
-
-def _open(line: OrderLine, open_units: str) -> int:
-    return line.ready if open_units == "ready" else line.ready + line.backordered
 
 
 async def ship_order(number: str, asked: Lines) -> Shipment:
     """Ships ready units: on hand and reserved fall together, so what is free does not change."""
     async with in_transaction():
         order, lines, items = await _locked_order(number)
-        plan = _requested(lines, asked, "ready")
+        plan = _requested(lines, asked, _ready, "are ready to ship")
         if not plan:
             raise BadUserInput(f"number: order {number!r} has no units ready to ship", field="number")
         count = await Shipment.filter(order_id=order.id).count()
@@ -100,7 +104,7 @@ async def cancel_order(number: str, asked: Lines, config: StoreConfig) -> Order:
     """
     async with in_transaction():
         order, lines, items = await _locked_order(number)
-        plan = _requested(lines, asked, "open")
+        plan = _requested(lines, asked, _unshipped, "are unshipped and not cancelled")
         if not plan:
             raise BadUserInput(f"number: order {number!r} has nothing left to cancel", field="number")
         ready_freed = {}
