@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from backstock.notifications.dispatcher import Dispatcher
 
+from backstock.notifications.dispatcher import Dispatcher
 from backstock.settings import Settings
 
 ADMIN_TOKEN = "test-admin-token"
