@@ -25,6 +25,7 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+from pydantic import SecretStr
 
 from bench import dataset
 from bench.load import Result, hammer
@@ -119,7 +120,7 @@ async def queries_per_listing(url: str) -> int:
     from backstock.settings import Settings
     from tests.queries import count_queries
 
-    app = create_app(Settings(database_url=url, admin_token=ADMIN_TOKEN, dispatcher_enabled=False))
+    app = create_app(Settings(database_url=url, admin_token=SecretStr(ADMIN_TOKEN), dispatcher_enabled=False))
     async with (
         LifespanManager(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://b") as c,
