@@ -14,6 +14,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 from tortoise.connection import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
@@ -21,6 +23,7 @@ from backstock import db
 from backstock.notifications.dispatcher import Dispatcher
 from backstock.schema import build_schema
 from backstock.schema.context import Context
+from backstock.schema.errors import with_code
 from backstock.settings import Settings, get_settings
 
 log = logging.getLogger("backstock")
@@ -37,6 +40,12 @@ class BackstockGraphQL(GraphQL[Context, None]):
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
         return Context(request=request, response=response, settings=self.settings)
+
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        """The one place every error passes, those of parsing included, to get its code."""
+        if result.errors:
+            result.errors = [with_code(error) for error in result.errors]
+        return await super().process_result(request, result)
 
 
 async def healthz(_: Request) -> Response:

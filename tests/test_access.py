@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from backstock.resolvers import catalog
 from tests.api import ADMIN_TOKEN, Api
 
 ADMIN_ONLY = [
@@ -32,9 +33,21 @@ async def test_storefront_fields_need_no_token(api: Api) -> None:
     assert data == {"product": {"sku": "X", "stockStatus": "IN_STOCK", "salableQuantity": 2}}
 
 
-async def test_unexpected_errors_are_masked(api: Api) -> None:
-    body = await api.post('{ products(filter: {skus: ["A"]}, first: 5) { edges { node { sku } } } }')
-    assert "errors" not in body
+async def test_unexpected_errors_are_masked_and_logged(
+    api: Api, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(*_: object) -> None:
+        raise RuntimeError('relation "product" does not exist: SELECT secret FROM product')
+
+    monkeypatch.setattr(catalog, "find_product", broken)
+    body = await api.post('{ product(sku: "X") { sku } }')
+    assert body["errors"][0]["message"] == "Unexpected error."
+    assert body["errors"][0]["extensions"] == {"code": "INTERNAL_SERVER_ERROR"}
+    assert "SELECT" not in str(body)
+    assert "SELECT secret" in caplog.text
+
+
+async def test_invalid_documents_say_what_is_wrong(api: Api) -> None:
     body = await api.post("{ nope }")
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert "Cannot query field" in body["errors"][0]["message"]
@@ -45,6 +58,13 @@ async def test_deep_and_wide_documents_are_refused(api: Api) -> None:
     body = await api.post(f"{{ {aliases} }}")
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert "aliases" in body["errors"][0]["message"]
+    deep = "{ products { edges { node { stockSettings { overridden } } } pageInfo { hasNextPage } } }"
+    assert "errors" not in await api.post(deep, token=ADMIN_TOKEN)
+    too_deep = '{ a: order(number: "X") { lines { sku } shipments { lines { sku } } } }'
+    assert "errors" not in await api.post(too_deep, token=ADMIN_TOKEN)
+    huge = "{ " + " ".join(f"f{i}: __typename" for i in range(3000)) + " }"
+    body = await api.post(huge)
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
 async def test_health_and_readiness(api: Api) -> None:

@@ -13,7 +13,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
-from backstock.schema.errors import ErrorCodes, Schema, masking
+from backstock.schema.errors import Schema, masking
 from backstock.schema.mutation import Mutation
 from backstock.schema.query import Query
 from backstock.settings import Settings
@@ -39,6 +39,5 @@ def build_schema(settings: Settings) -> Schema:
             partial(ParserCache, maxsize=256),
             partial(ValidationCache, maxsize=256),
             masking,
-            ErrorCodes,
         ],
     )

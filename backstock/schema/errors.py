@@ -6,7 +6,7 @@ import logging
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionContext
 
 from backstock.resolvers.errors import BackstockError
@@ -22,17 +22,13 @@ def is_unexpected(error: GraphQLError) -> bool:
     return error.path is not None and original is not None and not isinstance(original, BackstockError | GraphQLError)
 
 
-class ErrorCodes(SchemaExtension):
-    """Gives every error an `extensions.code`: invalid documents and arguments are the client's to fix."""
-
-    def on_operation(self):  # type: ignore[no-untyped-def]
-        yield
-        result = self.execution_context.result
-        for error in (result.errors if result else None) or []:
-            extensions = error.extensions if error.extensions is not None else {}
-            if "code" not in extensions:
-                extensions["code"] = "BAD_USER_INPUT" if error.path is None else "INTERNAL_SERVER_ERROR"
-            error.extensions = extensions
+def with_code(error: GraphQLError) -> GraphQLError:
+    """Every error carries `extensions.code`: without one, it is about the client's document
+    (parsing, validation, variables) unless it happened while executing."""
+    extensions = dict(error.extensions or {})
+    extensions.setdefault("code", "BAD_USER_INPUT" if error.path is None else "INTERNAL_SERVER_ERROR")
+    error.extensions = extensions
+    return error
 
 
 class Schema(strawberry.Schema):
