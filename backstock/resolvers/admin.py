@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 from backstock.models import OutboxMessage, OutboxStatus, Product, StockMovement
-from backstock.resolvers.errors import BadUserInput, NotFound
+from backstock.resolvers.errors import BadUserInput, NotFound, unknown_sku
 
 MAX_ROWS = 500
 
@@ -25,7 +25,7 @@ async def outbox(status: OutboxStatus | None, first: int) -> list[OutboxMessage]
 async def movements(sku: str, since: date | None, first: int) -> list[StockMovement]:
     product = await Product.get_or_none(sku=sku)
     if product is None:
-        raise NotFound(f"sku: no product with SKU {sku!r}", field="sku")
+        raise unknown_sku(sku)
     query = StockMovement.filter(product_id=product.id)
     if since is not None:
         query = query.filter(created_at__gte=datetime.combine(since, time.min, tzinfo=UTC))

@@ -18,7 +18,7 @@ from tortoise.transactions import in_transaction
 from backstock import rules
 from backstock.models import MovementReason, Product, SourceItem
 from backstock.resolvers import ledger, validation
-from backstock.resolvers.errors import BadUserInput, Conflict, NotFound
+from backstock.resolvers.errors import BadUserInput, Conflict, unknown_sku
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ async def find_product(sku: str, store: rules.StockSettings) -> ProductView | No
 async def get_product(sku: str, store: rules.StockSettings) -> ProductView:
     view = await find_product(sku, store)
     if view is None:
-        raise NotFound(f"sku: no product with SKU {sku!r}", field="sku")
+        raise unknown_sku(sku)
     return view
 
 
@@ -173,7 +173,7 @@ async def create_product(data: dict[str, Any], store: rules.StockSettings) -> Pr
 async def update_product(sku: str, name: str | None, price: Decimal | None, store: rules.StockSettings) -> ProductView:
     product = await Product.get_or_none(sku=sku)
     if product is None:
-        raise NotFound(f"sku: no product with SKU {sku!r}", field="sku")
+        raise unknown_sku(sku)
     if name is not None:
         product.name = validation.name(name)
     if price is not None:
@@ -186,7 +186,7 @@ async def update_stock_settings(sku: str, changes: dict[str, Any], store: rules.
     """Omitted fields stay, None means "follow the store default again"."""
     product = await Product.get_or_none(sku=sku)
     if product is None:
-        raise NotFound(f"sku: no product with SKU {sku!r}", field="sku")
+        raise unknown_sku(sku)
     _checked_overrides(product, changes, store)
     await product.save(update_fields=[*changes, "updated_at"])
     return await get_product(sku, store)

@@ -34,3 +34,7 @@ class Conflict(BackstockError):
 
 class Unauthenticated(BackstockError):
     code = "UNAUTHENTICATED"
+
+
+def unknown_sku(sku: str) -> NotFound:
+    return NotFound(f"sku: no product with SKU {sku!r}", field="sku")

@@ -8,9 +8,9 @@ connection, and only one process writes (serve refuses --workers > 1 there).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 
-from tortoise.expressions import F, Q
+from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from backstock import rules
@@ -19,17 +19,17 @@ from backstock.models.catalog import DEFAULT_SOURCE
 from backstock.resolvers import ledger, validation
 from backstock.resolvers.allocation import settle
 from backstock.resolvers.catalog import ProductView, get_product
-from backstock.resolvers.errors import BadUserInput, NotFound
+from backstock.resolvers.errors import BadUserInput, unknown_sku
 
 
-async def lock(*, skus: Iterable[str] = (), ids: Iterable[int] = ()) -> dict[int, SourceItem]:
-    """Locks and loads products (by SKU or id) with their default source item, keyed by product id.
+async def lock(*, skus: Sequence[str] = (), ids: Sequence[int] = ()) -> dict[int, SourceItem]:
+    """Locks and loads products (by SKU or by id) with their default source item, keyed by product id.
 
     Filtering through the relation makes the join an inner one, which FOR UPDATE requires.
     """
+    by = {"product__sku__in": skus} if skus else {"product__id__in": ids}
     items = (
-        await SourceItem.filter(Q(product__sku__in=list(skus)) | Q(product__id__in=list(ids)))
-        .filter(source_code=DEFAULT_SOURCE)
+        await SourceItem.filter(source_code=DEFAULT_SOURCE, **by)
         .select_related("product")
         .order_by("product_id")
         .select_for_update()
@@ -40,7 +40,7 @@ async def lock(*, skus: Iterable[str] = (), ids: Iterable[int] = ()) -> dict[int
 async def lock_sku(sku: str) -> SourceItem:
     items = await lock(skus=[sku])
     if not items:
-        raise NotFound(f"sku: no product with SKU {sku!r}", field="sku")
+        raise unknown_sku(sku)
     return next(iter(items.values()))
 
 
@@ -86,5 +86,5 @@ async def adjust_stock(sku: str, delta: int, reason: str | None, store: StoreCon
 
 async def set_stock_status(sku: str, in_stock: bool, store: StoreConfig) -> ProductView:
     if not await Product.filter(sku=sku).update(in_stock=in_stock):
-        raise NotFound(f"sku: no product with SKU {sku!r}", field="sku")
+        raise unknown_sku(sku)
     return await get_product(sku, store.stock_settings())
