@@ -193,6 +193,8 @@ async def measure(setup: Setup, seconds: float) -> list[str]:
 
 def setups(args: argparse.Namespace, tmp: str) -> list[Setup]:
     sizes = [(1_000, 0)] if args.quick else [(1_000, 0), (100_000, 1_000_000)]
+    if args.catalog:
+        sizes = [(args.catalog, args.lines)]
     hot = args.hot_stock
     found = [Setup("SQLite", f"sqlite://{tmp}/bench-{c}.sqlite3", 1, c, n, hot) for c, n in sizes]
     if args.postgres:
@@ -206,6 +208,8 @@ async def main() -> None:
     parser.add_argument("--seconds", type=float, default=8.0, help="length of each load run")
     parser.add_argument("--hot-stock", type=int, default=3000, help="units of the hot SKU for the storm")
     parser.add_argument("--quick", action="store_true", help="only the 1,000-product catalog")
+    parser.add_argument("--catalog", type=int, help="one catalog of this many products instead")
+    parser.add_argument("--lines", type=int, default=0, help="order lines loaded with --catalog")
     args = parser.parse_args()
     lines = ["| workload | setup | per s | p50 ms | p95 ms | notes |", "| --- | --- | --- | --- | --- | --- |"]
     with tempfile.TemporaryDirectory() as tmp:
