@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import SecretStr
+from starlette.requests import Request
 
 from backstock.resolvers import catalog
+from backstock.schema.context import Context
+from backstock.settings import Settings
 from tests.api import ADMIN_TOKEN, Api
 
 ADMIN_ONLY = [
@@ -71,3 +75,20 @@ async def test_health_and_readiness(api: Api) -> None:
     assert (await api.client.get("/healthz")).json() == {"status": "ok"}
     ready = await api.client.get("/readyz")
     assert (ready.status_code, ready.json()["database"]) == (200, "ok")
+
+
+@pytest.mark.parametrize(
+    ("configured", "header", "admin"),
+    [
+        (None, "Bearer anything", False),
+        (None, "Bearer ", False),
+        ("s3cret", "Bearer s3cret", True),
+        ("s3cret", "bearer s3cret", True),
+        ("s3cret", "Basic s3cret", False),
+        ("s3cret", "", False),
+    ],
+)
+def test_no_admin_access_without_a_configured_token(configured: str | None, header: str, admin: bool) -> None:
+    scope = {"type": "http", "headers": [(b"authorization", header.encode())] if header else []}
+    settings = Settings(admin_token=SecretStr(configured) if configured else None)
+    assert Context(request=Request(scope), response=None, settings=settings).is_admin is admin
