@@ -18,6 +18,7 @@ class _Keep:
         self.server = server
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        await asyncio.sleep(self.server.delay)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.server.messages.append(message)
         self.server.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
@@ -27,7 +28,9 @@ class _Keep:
 class MailServer:
     """aiosmtpd cannot bind port 0, so a free port is chosen once and kept across restarts."""
 
-    def __init__(self) -> None:
+    def __init__(self, delay: float = 0.0) -> None:
+        """`delay` makes every message take that long to accept: a slow relay."""
+        self.delay = delay
         self.port = free_port()
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
