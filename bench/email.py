@@ -12,7 +12,6 @@ import sys
 import tempfile
 import time
 
-import httpx
 from tortoise import Tortoise
 
 from backstock.db import tortoise_config
@@ -22,8 +21,7 @@ from backstock.notifications.outbox import Message, enqueue
 from backstock.settings import Settings
 from bench import dataset
 from bench.load import hammer
-from bench.run import env_for
-from tests.api import CHECKOUT
+from bench.run import buy, env_for
 from tests.mailserver import MailServer
 from tests.servers import running_server
 
@@ -52,17 +50,6 @@ async def checkout_latency(url: str, server: MailServer) -> tuple[float, float, 
         "BACKSTOCK_DISPATCH_INTERVAL": "0.05",
     }
     with running_server(env) as base:
-
-        async def buy(client: httpx.AsyncClient, shopper: int) -> bool:
-            variables = {
-                "input": {
-                    "lines": [{"sku": dataset.HOT_SKU, "quantity": 1}],
-                    "customer": {"email": f"s{shopper}@example.com"},
-                }
-            }
-            response = await client.post("/graphql", json={"query": CHECKOUT, "variables": variables})
-            return bool(response.json()["data"]["checkout"]["__typename"] == "Order")
-
         result = await hammer(base, buy, concurrency=8, seconds=5)
     return result.percentile(50), result.percentile(95), len(server.messages)
 

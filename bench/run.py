@@ -90,17 +90,19 @@ async def listing(base: str, path: str, seconds: float) -> Result:
     return await hammer(base, ask, concurrency=16, seconds=seconds)
 
 
-async def storm(base: str, seconds: float) -> Result:
-    async def buy(client: httpx.AsyncClient, shopper: int) -> bool:
-        variables = {
-            "input": {
-                "lines": [{"sku": dataset.HOT_SKU, "quantity": 1}],
-                "customer": {"email": f"shopper{shopper}@example.com"},
-            }
+async def buy(client: httpx.AsyncClient, shopper: int) -> bool:
+    """One shopper's checkout of one unit of the hot SKU; False once it is refused."""
+    variables = {
+        "input": {
+            "lines": [{"sku": dataset.HOT_SKU, "quantity": 1}],
+            "customer": {"email": f"shopper{shopper}@example.com"},
         }
-        response = await client.post("/graphql", json={"query": CHECKOUT, "variables": variables})
-        return bool(response.json()["data"]["checkout"]["__typename"] == "Order")
+    }
+    response = await client.post("/graphql", json={"query": CHECKOUT, "variables": variables})
+    return bool(response.json()["data"]["checkout"]["__typename"] == "Order")
 
+
+async def storm(base: str, seconds: float) -> Result:
     return await hammer(base, buy, concurrency=SHOPPERS, seconds=seconds)
 
 
