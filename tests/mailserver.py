@@ -17,6 +17,12 @@ class _Keep:
     def __init__(self, server: MailServer) -> None:
         self.server = server
 
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if address in self.server.refused:
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         await asyncio.sleep(self.server.delay)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -31,6 +37,7 @@ class MailServer:
     def __init__(self, delay: float = 0.0) -> None:
         """`delay` makes every message take that long to accept: a slow relay."""
         self.delay = delay
+        self.refused: set[str] = set()
         self.port = free_port()
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []

@@ -128,3 +128,21 @@ async def test_checkout_does_not_wait_for_smtp(api: Api, mail_server: MailServer
     finally:
         mail_server.start()
     assert await OutboxMessage.filter(status=OutboxStatus.PENDING).count() == 1
+
+
+async def test_a_refused_recipient_fails_until_an_admin_retries(api: Api, mail_server: MailServer) -> None:
+    await api.create_product("MUG", quantity=5)
+    mail_server.refused.add("gone@example.com")
+    try:
+        await api.checkout(("MUG", 1), email="gone@example.com")
+        await api.send_mail()
+        failed = await api.data("{ outboxMessages(status: FAILED) { id attempts lastError } }")
+        [row] = failed["outboxMessages"]
+        assert "gone@example.com" in row["lastError"]
+        await api.send_mail()
+        assert (await OutboxMessage.get(id=int(row["id"]))).attempts == 1
+    finally:
+        mail_server.refused.clear()
+    await api.data(f'mutation {{ retryOutboxMessage(id: "{row["id"]}") {{ status }} }}')
+    await api.send_mail()
+    assert [m["To"] for m in mail_server.messages] == ["gone@example.com"]

@@ -108,12 +108,15 @@ class Dispatcher:
         try:
             await smtp.send_message(build_email(row, self.settings.mail_from))
         except aiosmtplib.SMTPRecipientsRefused as exc:
-            await self._record(row, _describe(exc))
+            await self._record(row, _describe(exc), final=True)
             return 0
         await self._record(row, None)
         return 1
 
-    async def _record(self, row: OutboxMessage, error: str | None, note: str | None = None) -> None:
+    async def _record(
+        self, row: OutboxMessage, error: str | None, note: str | None = None, final: bool = False
+    ) -> None:
+        """A refused recipient is final (FAILED: retrying cannot help until an admin says so)."""
         now = _now()
         if error is None:
             await OutboxMessage.filter(id=row.id).update(
@@ -123,7 +126,10 @@ class Dispatcher:
         attempts = row.attempts + 1
         delay = min(self.settings.retry_max_delay, self.settings.retry_base_delay * 2 ** (attempts - 1))
         await OutboxMessage.filter(id=row.id).update(
-            attempts=attempts, last_error=error, next_attempt_at=now + timedelta(seconds=delay)
+            status=OutboxStatus.FAILED if final else OutboxStatus.PENDING,
+            attempts=attempts,
+            last_error=error,
+            next_attempt_at=now + timedelta(seconds=delay),
         )
 
 
