@@ -15,12 +15,21 @@ class SmtpTls(StrEnum):
     TLS = "tls"
 
 
+class LogFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BACKSTOCK_", frozen=True)
 
     database_url: str = "sqlite://./backstock.sqlite3"
     admin_token: SecretStr | None = None
     graphiql: bool = False
+    introspection: bool = True
+    cors_origins: str = ""
+    log_format: LogFormat = LogFormat.TEXT
+    timezone: str = "UTC"
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
@@ -39,6 +48,8 @@ class Settings(BaseSettings):
     max_query_depth: int = 10
     max_aliases: int = 30
     max_tokens: int = 5000
+    max_body_bytes: int = 1_048_576
+    request_timeout: float = 10.0
 
     @property
     def is_sqlite(self) -> bool:

@@ -1,26 +1,14 @@
-"""The stock rules of DESIGN.md section 3 and the allocation arithmetic of section 4.
-
-Everything here is pure: plain values in, plain values out, no I/O. Resolvers load rows,
-turn them into these values, ask these functions, and write back what they answer, so
-every stock decision the service takes can be read (and tested) in this one module.
-"""
+"""The stock rules of DESIGN.md section 3: salable quantity, status, only-X-left, low stock, line decisions."""
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 from enum import StrEnum
-from typing import Any, TypeVar
 
-K = TypeVar("K")
-
-
-class BackorderMode(StrEnum):
-    NO_BACKORDERS = "NO_BACKORDERS"
-    ALLOW_QTY_BELOW_ZERO = "ALLOW_QTY_BELOW_ZERO"
-    ALLOW_QTY_BELOW_ZERO_AND_NOTIFY = "ALLOW_QTY_BELOW_ZERO_AND_NOTIFY"
+from backstock.rules.allocation import backordered_total
+from backstock.rules.levels import StockLevel
+from backstock.rules.settings import BackorderMode, StockSettings
 
 
 class StockStatus(StrEnum):
@@ -38,113 +26,6 @@ class LineErrorCode(StrEnum):
     BELOW_MIN_SALE_QUANTITY = "BELOW_MIN_SALE_QUANTITY"
     ABOVE_MAX_SALE_QUANTITY = "ABOVE_MAX_SALE_QUANTITY"
     NOT_A_QUANTITY_INCREMENT = "NOT_A_QUANTITY_INCREMENT"
-
-
-class OrderStatus(StrEnum):
-    PROCESSING = "PROCESSING"
-    COMPLETE = "COMPLETE"
-    CANCELED = "CANCELED"
-
-
-class PaymentStatus(StrEnum):
-    CAPTURED = "CAPTURED"
-    PARTIALLY_REFUNDED = "PARTIALLY_REFUNDED"
-    REFUNDED = "REFUNDED"
-
-
-@dataclass(frozen=True)
-class StockSettings:
-    """A full set of stock settings; the defaults are Magento's store defaults."""
-
-    manage_stock: bool = True
-    backorders: BackorderMode = BackorderMode.NO_BACKORDERS
-    out_of_stock_threshold: int = 0
-    only_x_left_threshold: int = 0
-    notify_for_quantity_below: int = 1
-    min_sale_quantity: int = 1
-    max_sale_quantity: int = 10000
-    quantity_increments: int = 1
-
-
-SETTING_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(StockSettings))
-
-
-def contract_name(field: str) -> str:
-    """The GraphQL contract spells settings in camelCase: `out_of_stock_threshold` is `outOfStockThreshold`."""
-    head, *rest = field.split("_")
-    return head + "".join(part.capitalize() for part in rest)
-
-
-def effective_settings(store: StockSettings, overrides: Mapping[str, Any]) -> StockSettings:
-    """A product's settings: its own value where it has one (not None), else the store's."""
-    own = {name: value for name, value in overrides.items() if value is not None}
-    return dataclasses.replace(store, **own)
-
-
-def overridden(overrides: Mapping[str, Any]) -> list[str]:
-    """Contract names of the settings a product overrides, in the contract's order."""
-    return [contract_name(f) for f in SETTING_FIELDS if overrides.get(f) is not None]
-
-
-@dataclass(frozen=True)
-class SettingViolation:
-    field: str
-    message: str
-
-
-def validate_settings(level: Mapping[str, Any], effective: StockSettings) -> list[SettingViolation]:
-    """Checks the settings saved at one level (store or product; None = not set there).
-
-    `effective` is what the product ends up with, so that a product overriding only
-    maxSaleQuantity is still held to the store's minSaleQuantity.
-    """
-    found: list[SettingViolation] = []
-    lower_bounds = {
-        "min_sale_quantity": 1,
-        "quantity_increments": 1,
-        "only_x_left_threshold": 0,
-        "notify_for_quantity_below": 0,
-    }
-    for field, bound in lower_bounds.items():
-        value = level.get(field)
-        if value is not None and value < bound:
-            found.append(_violation(field, f"must be {bound} or more, got {value}"))
-    touches_range = level.get("min_sale_quantity") is not None or level.get("max_sale_quantity") is not None
-    if touches_range and effective.max_sale_quantity < effective.min_sale_quantity:
-        found.append(
-            _violation(
-                "max_sale_quantity",
-                f"must be at least minSaleQuantity ({effective.min_sale_quantity}), got {effective.max_sale_quantity}",
-            )
-        )
-    threshold = level.get("out_of_stock_threshold")
-    if threshold is not None and threshold < 0 and level.get("backorders") == BackorderMode.NO_BACKORDERS:
-        found.append(
-            _violation(
-                "out_of_stock_threshold",
-                f"may be negative only when backorders are allowed, got {threshold} with NO_BACKORDERS",
-            )
-        )
-    return found
-
-
-def _violation(field: str, rule: str) -> SettingViolation:
-    name = contract_name(field)
-    return SettingViolation(name, f"{name} {rule}")
-
-
-@dataclass(frozen=True)
-class StockLevel:
-    """A product's counters: units on hand, units reserved by open orders, the manual flag."""
-
-    on_hand: int
-    reserved: int
-    in_stock: bool = True
-
-    @property
-    def free(self) -> int:
-        """Magento's "Qty": below 0 while backorders are outstanding."""
-        return self.on_hand - self.reserved
 
 
 def backorders_on(settings: StockSettings) -> bool:
@@ -332,58 +213,3 @@ def _line_error(sku: str, quantity: int, product: ProductStock | None) -> LineEr
 def backorder_message(product: ProductStock, quantity: int) -> str | None:
     """The notice a shopper ordering `quantity` units must see: only for an order that would be accepted."""
     return decide_line(product.sku, quantity, product).notice
-
-
-def ready_target(level: StockLevel) -> int:
-    """Units that should be promised from stock: as many reserved units as are on hand."""
-    return max(0, min(level.on_hand, level.reserved))
-
-
-def backordered_total(level: StockLevel) -> int:
-    """With allocation always run eagerly, what is reserved beyond stock on hand waits for stock."""
-    return max(0, level.reserved - max(0, level.on_hand))
-
-
-def take_in_order(candidates: Iterable[tuple[K, int]], units: int) -> list[tuple[K, int]]:
-    """Hands out `units` to candidates in the order given, each up to what it can take.
-
-    Allocation passes waiting lines oldest first; de-allocation passes ready lines newest first.
-    """
-    taken: list[tuple[K, int]] = []
-    for key, room in candidates:
-        if units <= 0:
-            break
-        share = min(room, units)
-        if share > 0:
-            taken.append((key, share))
-            units -= share
-    return taken
-
-
-def cancel_split(backordered: int, ready: int, quantity: int) -> tuple[int, int]:
-    """Cancelling drops backordered units first, then ready ones: (from backordered, from ready)."""
-    from_backordered = min(backordered, quantity)
-    return from_backordered, min(ready, quantity - from_backordered)
-
-
-@dataclass(frozen=True)
-class LineProgress:
-    ordered: int
-    shipped: int
-    cancelled: int
-
-
-def order_status(lines: Sequence[LineProgress]) -> OrderStatus:
-    if all(line.cancelled == line.ordered for line in lines):
-        return OrderStatus.CANCELED
-    if all(line.shipped + line.cancelled == line.ordered for line in lines):
-        return OrderStatus.COMPLETE
-    return OrderStatus.PROCESSING
-
-
-def payment_status(captured: Decimal, refunded: Decimal) -> PaymentStatus:
-    if refunded <= 0:
-        return PaymentStatus.CAPTURED
-    if refunded >= captured:
-        return PaymentStatus.REFUNDED
-    return PaymentStatus.PARTIALLY_REFUNDED
