@@ -8,8 +8,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from starlette.requests import Request
 
 from backstock.models import ApiKey
+from backstock.resolvers.errors import BackstockError
+from backstock.schema.context import Context
 from tests.api import ADMIN_TOKEN, PRODUCT_FIELDS, Api, leaves
 from tests.queries import count_queries
 from tests.test_access import ADMIN_ONLY
@@ -149,7 +152,7 @@ async def test_last_used_at_is_the_latest_authenticated_request_to_the_second(ap
 
 async def test_revoking_an_unknown_key_is_not_found(api: Api) -> None:
     await create_key(api, "ADMIN")
-    for key_id in ["999999", "abc", "99999999999999999999"]:
+    for key_id in ["999999", "abc", "2147483648", "99999999999999999999", "\u00b2"]:
         error = await api.error(REVOKE, {"id": key_id})
         assert (error["extensions"]["code"], error["extensions"]["field"]) == ("NOT_FOUND", "id")
 
@@ -188,3 +191,23 @@ async def test_a_key_costs_the_listing_one_statement(api: Api) -> None:
     anonymous = await statements(api, PUBLIC_LISTING, None)
     assert await statements(api, PUBLIC_LISTING, storefront) == anonymous + 1
     assert await statements(api, ADMIN_LISTING, admin) == await statements(api, ADMIN_LISTING, ADMIN_TOKEN) + 1
+
+
+@pytest.mark.parametrize(
+    ("who", "code"),
+    [("anonymous", "FORBIDDEN"), ("refused", "UNAUTHENTICATED"), ("STOREFRONT", None), ("ADMIN", None)],
+)
+async def test_asserting_for_a_shopper_needs_a_storefront_or_admin_key(api: Api, who: str, code: str | None) -> None:
+    """The helper customer groups will call: the context built for a real request, keys from the database."""
+    if who == "anonymous":
+        headers = []
+    else:
+        token = "bsk_0000000000000000_x" if who == "refused" else (await create_key(api, who))["secret"]
+        headers = [(b"authorization", f"Bearer {token}".encode())]
+    context = await Context.for_request(Request({"type": "http", "headers": headers}), None, api.settings)
+    if code is None:
+        context.access.require_storefront()
+        return
+    with pytest.raises(BackstockError) as refused:
+        context.access.require_storefront()
+    assert refused.value.extensions["code"] == code

@@ -9,6 +9,7 @@ be guessed, while every request would pay its cost.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -83,7 +84,7 @@ async def list_keys() -> list[ApiKey]:
 
 async def revoke_key(key_id: str) -> ApiKey:
     """Revoking twice is harmless: the key stays listed, revoked."""
-    number = int(key_id) if key_id.isdigit() and int(key_id) <= MAX_ID else None
+    number = int(key_id) if re.fullmatch(r"[0-9]{1,10}", key_id) and int(key_id) <= MAX_ID else None
     if number is None or not await ApiKey.filter(id=number).update(revoked=True):
         raise NotFound(f"id: no API key {key_id!r}", field="id")
     return await ApiKey.get(id=number)
