@@ -39,7 +39,7 @@ class BackstockGraphQL(GraphQL[Context, None]):
         self.settings = settings
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
-        return Context(request=request, response=response, settings=self.settings)
+        return await Context.for_request(request, response, self.settings)
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         """The one place every error passes, those of parsing included, to get its code."""

@@ -22,6 +22,7 @@ from tortoise.connection import connections
 from backstock.app import create_app
 from backstock.db import migrate, tortoise_config
 from backstock.models import (
+    ApiKey,
     Order,
     OrderLine,
     OutboxMessage,
@@ -48,6 +49,7 @@ TABLES = [
     Product,
     StoreConfig,
     OutboxMessage,
+    ApiKey,
 ]
 POSTGRES_URL = os.environ.get("BACKSTOCK_TEST_DATABASE_URL", "")
 

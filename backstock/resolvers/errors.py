@@ -36,5 +36,11 @@ class Unauthenticated(BackstockError):
     code = "UNAUTHENTICATED"
 
 
+class Forbidden(BackstockError):
+    """The caller is known, but its role does not allow this."""
+
+    code = "FORBIDDEN"
+
+
 def unknown_sku(sku: str) -> NotFound:
     return NotFound(f"sku: no product with SKU {sku!r}", field="sku")

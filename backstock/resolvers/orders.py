@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from backstock.models import Order, OrderLine, Payment, Shipment
-from backstock.resolvers.errors import Unauthenticated
+from backstock.resolvers.keys import Access
 
 
 @dataclass(frozen=True)
@@ -29,10 +29,10 @@ async def load_order(order: Order) -> OrderRecord:
     )
 
 
-async def find_order(number: str, email: str | None, is_admin: bool) -> OrderRecord | None:
+async def find_order(number: str, email: str | None, access: Access) -> OrderRecord | None:
     """A wrong email answers exactly like an unknown number (null), so neither can be probed."""
-    if email is None and not is_admin:
-        raise Unauthenticated("order: without `email`, reading an order needs the admin token")
+    if email is None:
+        access.require_admin()
     order = await Order.get_or_none(number=number)
     if order is None or (email is not None and order.customer_email.lower() != email.strip().lower()):
         return None

@@ -38,10 +38,10 @@ def sku(value: str, field: str = "sku") -> str:
     return value
 
 
-def name(value: str, field: str = "name") -> str:
+def name(value: str, field: str = "name", max_length: int = 255) -> str:
     value = value.strip()
-    if not value or len(value) > 255 or any(ord(c) < 32 for c in value):
-        raise BadUserInput(f"{field} must be 1 to 255 printable characters, got {value!r}", field=field)
+    if not value or len(value) > max_length or any(ord(c) < 32 for c in value):
+        raise BadUserInput(f"{field} must be 1 to {max_length} printable characters, got {value!r}", field=field)
     return value
 
 

@@ -1,18 +1,18 @@
-"""The per-request context: who is asking, and the store config loaded at most once."""
+"""The per-request context: who is asking (decided once), and the store config loaded at most once."""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from functools import cached_property
 
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 from strawberry.dataloader import DataLoader
 
 from backstock import rules
-from backstock.models import StoreConfig
+from backstock.models import ApiKeyRole, StoreConfig
 from backstock.resolvers.config import load_store_config
+from backstock.resolvers.keys import ANONYMOUS, Access, authenticate
 from backstock.settings import Settings
 
 
@@ -21,22 +21,37 @@ async def _load_store(keys: list[None]) -> list[StoreConfig]:
     return [config for _ in keys]
 
 
+async def identify(connection: HTTPConnection, settings: Settings) -> Access:
+    """The bootstrap admin token is compared first, in constant time, without touching the database;
+    any other bearer secret costs one indexed read. No token configured means no bootstrap admin."""
+    scheme, _, presented = connection.headers.get("authorization", "").partition(" ")
+    presented = presented.strip()
+    if scheme.lower() != "bearer" or not presented:
+        return ANONYMOUS
+    configured = settings.admin_token
+    if configured is not None and secrets.compare_digest(presented.encode(), configured.get_secret_value().encode()):
+        return Access(ApiKeyRole.ADMIN)
+    return await authenticate(presented)
+
+
 @dataclass
 class Context:
+    """`access` is decided before any field runs, so permission checks on every field of every row
+    are plain reads: a listing of 100 products costs one key lookup, not one per field."""
+
     request: Request
     response: Response | None
     settings: Settings
+    access: Access = ANONYMOUS
     store_loader: DataLoader[None, StoreConfig] = field(default_factory=lambda: DataLoader(load_fn=_load_store))
 
-    @cached_property
+    @classmethod
+    async def for_request(cls, request: Request, response: Response | None, settings: Settings) -> Context:
+        return cls(request=request, response=response, settings=settings, access=await identify(request, settings))
+
+    @property
     def is_admin(self) -> bool:
-        """Constant-time compare of the bearer token; no token configured means no admin at all."""
-        configured = self.settings.admin_token
-        header = self.request.headers.get("authorization", "")
-        scheme, _, presented = header.partition(" ")
-        if configured is None or scheme.lower() != "bearer" or not presented:
-            return False
-        return secrets.compare_digest(presented.strip().encode(), configured.get_secret_value().encode())
+        return self.access.is_admin
 
     async def store_config(self) -> StoreConfig:
         return await self.store_loader.load(None)

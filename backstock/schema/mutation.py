@@ -16,6 +16,7 @@ from backstock.schema.inputs import (
     StockSettingsInput,
     changes,
 )
+from backstock.schema.keys import KeyMutation
 from backstock.schema.orders import CheckoutRejected, CheckoutResult, LineError, Order, Shipment
 from backstock.schema.permissions import ADMIN
 from backstock.schema.query import AppInfo
@@ -26,7 +27,7 @@ def _pairs(lines: list[LineInput] | None) -> list[tuple[str, int]] | None:
 
 
 @strawberry.type
-class Mutation:
+class Mutation(KeyMutation):
     @strawberry.mutation(
         description="Places an order: all lines or none. Backordered units are captured and paid now, shipped later."
     )

@@ -1,4 +1,4 @@
-"""Admin access: a strawberry permission class whose refusal carries code UNAUTHENTICATED."""
+"""Admin access as a strawberry permission class, reading the caller decided once per request."""
 
 from __future__ import annotations
 
@@ -7,17 +7,17 @@ from typing import Any
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
-from backstock.resolvers.errors import Unauthenticated
-
 
 class IsAdmin(BasePermission):
-    message = "Admin access needs the header 'Authorization: Bearer <admin token>' with a valid token"
+    """An ADMIN key or the bootstrap token.
+
+    The refusal's code depends on who asks (no or a refused key: UNAUTHENTICATED; a STOREFRONT key:
+    FORBIDDEN), which `on_unauthorized` cannot see, so the check raises the refusal itself.
+    """
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        return bool(info.context.is_admin)
-
-    def on_unauthorized(self) -> None:
-        raise Unauthenticated(self.message or "")
+        info.context.access.require_admin()
+        return True
 
 
 ADMIN: list[type[BasePermission]] = [IsAdmin]

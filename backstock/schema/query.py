@@ -13,6 +13,7 @@ from backstock.schema.admin import OutboxMessage, StockMovement
 from backstock.schema.catalog import InventoryConfig, Product, ProductConnection
 from backstock.schema.context import Context
 from backstock.schema.inputs import ProductFilter, QuoteInput
+from backstock.schema.keys import KeyQuery
 from backstock.schema.orders import Order, Quote, QuoteLine
 from backstock.schema.permissions import ADMIN
 
@@ -20,7 +21,7 @@ AppInfo = Info[Context, None]
 
 
 @strawberry.type
-class Query:
+class Query(KeyQuery):
     @strawberry.field
     async def product(self, info: AppInfo, sku: str) -> Product | None:
         view = await catalog.find_product(sku, await info.context.store())
@@ -48,7 +49,7 @@ class Query:
         description="With `email`, anyone holding the order's number and email may read it; without it, [admin]."
     )
     async def order(self, info: AppInfo, number: str, email: str | None = None) -> Order | None:
-        found = await orders.find_order(number, email, info.context.is_admin)
+        found = await orders.find_order(number, email, info.context.access)
         return Order.of(found) if found else None
 
     @strawberry.field(permission_classes=ADMIN, description="[admin] Emails, newest first; filter by status.")

@@ -1,0 +1,69 @@
+"""API key types, and the fields that manage keys, mixed into Query and Mutation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from backstock import models
+from backstock.models import ApiKeyRole
+from backstock.resolvers import keys
+from backstock.schema.permissions import ADMIN
+
+
+@strawberry.type(description="A named bearer key for storefronts and admin tools. Its secret is never shown again.")
+class ApiKey:
+    id: strawberry.ID
+    name: str
+    role: ApiKeyRole
+    created_at: datetime
+    last_used_at: datetime | None = strawberry.field(
+        description="When a request last authenticated with this key, to the second; null if never."
+    )
+    revoked: bool = strawberry.field(description="A revoked key authenticates nothing; it stays listed.")
+
+    @classmethod
+    def of(cls, row: models.ApiKey) -> ApiKey:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            name=row.name,
+            role=row.role,
+            created_at=row.created_at,
+            last_used_at=row.last_used_at,
+            revoked=row.revoked,
+        )
+
+
+@strawberry.type(description="A new key with its secret.")
+class ApiKeyCreated:
+    api_key: ApiKey
+    secret: str = strawberry.field(
+        description="The bearer secret, for `Authorization: Bearer <secret>`. "
+        "Shown once, never again: only its hash is kept."
+    )
+
+
+@strawberry.type
+class KeyQuery:
+    @strawberry.field(permission_classes=ADMIN, description="[admin] Every key, revoked ones included, oldest first.")
+    async def api_keys(self) -> list[ApiKey]:
+        return [ApiKey.of(row) for row in await keys.list_keys()]
+
+
+@strawberry.type
+class KeyMutation:
+    @strawberry.mutation(
+        permission_classes=ADMIN,
+        description="[admin] A new key. STOREFRONT keys may assert customer groups; ADMIN keys may do anything. "
+        "`name`: 1 to 100 printable characters.",
+    )
+    async def create_api_key(self, name: str, role: ApiKeyRole) -> ApiKeyCreated:
+        row, secret = await keys.create_key(name, role)
+        return ApiKeyCreated(api_key=ApiKey.of(row), secret=secret)
+
+    @strawberry.mutation(
+        permission_classes=ADMIN, description="[admin] From now on the key authenticates nothing. It stays listed."
+    )
+    async def revoke_api_key(self, id: strawberry.ID) -> ApiKey:
+        return ApiKey.of(await keys.revoke_key(id))
