@@ -19,6 +19,7 @@ from backstock.schema.inputs import (
 from backstock.schema.orders import CheckoutRejected, CheckoutResult, LineError, Order, Shipment
 from backstock.schema.permissions import ADMIN
 from backstock.schema.query import AppInfo
+from backstock.web import metrics
 
 
 def _pairs(lines: list[LineInput] | None) -> list[tuple[str, int]] | None:
@@ -38,6 +39,7 @@ class Mutation:
             input.idempotency_key,
             await info.context.store_config(),
         )
+        metrics.count_checkout(result if isinstance(result, list) else [])
         if isinstance(result, list):
             return CheckoutRejected(errors=[LineError.of(e) for e in result])
         return Order.of(result)
