@@ -6,6 +6,8 @@ import contextlib
 import json
 import logging
 import re
+import shutil
+import subprocess
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
@@ -129,6 +131,34 @@ async def test_graphiql_is_served_from_the_package(settings: Settings) -> None:
             expected = "text/css" if url.endswith(".css") else "javascript"
             assert expected in asset.headers["content-type"], url
             assert len(asset.content) > 10_000, url
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium (apt-get install chromium)")
+def test_graphiql_renders_with_the_network_cut(api: Api, mail_server: MailServer, tmp_path: Path) -> None:
+    """A real browser that can reach nothing but the server renders GraphiQL and introspects the schema."""
+    env = server_env(api.settings.database_url, mail_server.port, BACKSTOCK_GRAPHIQL="true")
+    log = tmp_path / "server.log"
+    with running_server(env, log=log, access_log=True) as base:
+        browser = subprocess.run(
+            [
+                "chromium",
+                "--headless=new",
+                "--no-sandbox",  # root on CI
+                "--disable-gpu",
+                f"--user-data-dir={tmp_path / 'profile'}",
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+                "--virtual-time-budget=10000",
+                "--dump-dom",
+                f"{base}/graphql",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert 'class="graphiql-container' in browser.stdout, browser.stderr[-2000:]
+    assert "Loading..." not in browser.stdout
+    assert '"POST /graphql HTTP/1.1" 200' in log.read_text()  # the introspection query
 
 
 async def test_graphiql_off_serves_no_page(app: Starlette) -> None:

@@ -17,7 +17,15 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+)
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
@@ -32,7 +40,9 @@ log = logging.getLogger("backstock.metrics")
 MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
 # Labels take only known values: a client's made-up method or path must not create series.
 METHODS = frozenset({"GET", "POST", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"})
-UNMATCHED = "unmatched"
+UNMATCHED = "unmatched"  # no route: 404s, and CORS preflights (answered before routing)
+# `*_created` timestamps double the output for nothing here (multiprocess mode has none either).
+disable_created_metrics()  # type: ignore[no-untyped-call]
 
 HTTP_REQUESTS = Counter(
     "backstock_http_requests", "HTTP requests answered, by route template and status.", ["method", "path", "status"]
