@@ -96,7 +96,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics.metrics),
-        graphiql.static_files(),
     ]
+    if settings.graphiql:
+        routes.append(graphiql.static_files())
     middleware = [Middleware(metrics.MetricsMiddleware), *cors(settings)]
     return RequestIdStarlette(routes=routes, middleware=middleware, lifespan=lifespan)

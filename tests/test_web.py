@@ -164,8 +164,9 @@ def test_graphiql_renders_with_the_network_cut(api: Api, mail_server: MailServer
 async def test_graphiql_off_serves_no_page(app: Starlette) -> None:
     async with client_for(app) as client:
         response = await client.get("/graphql", headers={"Accept": "text/html"})
-    assert response.status_code == 404
-    assert "<html" not in response.text.lower()
+        assert response.status_code == 404
+        assert "<html" not in response.text.lower()
+        assert (await client.get("/static/graphiql/graphiql.min.js")).status_code == 404
 
 
 # /metrics
@@ -299,11 +300,13 @@ async def test_text_logs_carry_the_request_id_and_escape_input(
 
 
 @pytest.mark.slow
-def test_json_logs_from_a_real_server(api: Api, mail_server: MailServer, tmp_path: Path) -> None:
-    """uvicorn applies the JSON configuration itself: its own lines are JSON with the request id too."""
+@pytest.mark.parametrize("workers", [1, pytest.param(2, marks=pytest.mark.postgres_only)])
+def test_json_logs_from_a_real_server(api: Api, mail_server: MailServer, tmp_path: Path, workers: int) -> None:
+    """uvicorn applies the JSON configuration itself, in each worker it spawns: its own lines are
+    JSON with the request id too."""
     env = server_env(api.settings.database_url, mail_server.port, BACKSTOCK_LOG_FORMAT="json")
     log = tmp_path / "server.log"
-    with running_server(env, log=log, access_log=True) as base:
+    with running_server(env, workers=workers, log=log, access_log=True) as base:
         response = httpx.post(f"{base}/graphql", json=TYPENAME, headers={"X-Request-ID": "req-json-1"}, timeout=10)
         assert response.headers["x-request-id"] == "req-json-1"
     records = [json.loads(line) for line in log.read_text().splitlines()]
