@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_TOKEN ?= dev-admin-token
 export BACKSTOCK_DATABASE_URL ?= sqlite://./backstock.sqlite3
 
-.PHONY: run test lint typecheck pytest bench clean
+.PHONY: run test lint typecheck pytest bench clean vendor-graphiql
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,21 @@ test: lint typecheck pytest
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+GRAPHIQL := graphiql@4.1.2
+REACT := 18.3.1
+GRAPHIQL_DIR := backstock/static/graphiql
+
+# Refreshes the GraphiQL files committed in $(GRAPHIQL_DIR), each with its LICENSE.
+# Only maintainers need npm for this; installs and the Docker image use the committed files.
+vendor-graphiql:
+	rm -rf .vendor && mkdir -p .vendor/graphiql .vendor/react .vendor/react-dom $(GRAPHIQL_DIR)
+	cd .vendor && npm pack --silent $(GRAPHIQL) react@$(REACT) react-dom@$(REACT) >/dev/null
+	for pkg in graphiql react react-dom; do tar xzf .vendor/$$pkg-[0-9]*.tgz -C .vendor/$$pkg --strip-components=1; done
+	cp .vendor/graphiql/graphiql.min.js .vendor/graphiql/graphiql.min.css $(GRAPHIQL_DIR)/
+	cp .vendor/react/umd/react.production.min.js .vendor/react-dom/umd/react-dom.production.min.js $(GRAPHIQL_DIR)/
+	for pkg in graphiql react react-dom; do cp .vendor/$$pkg/LICENSE $(GRAPHIQL_DIR)/LICENSE.$$pkg; done
+	rm -rf .vendor
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,4 +1,4 @@
-"""The Starlette application: /graphql, /healthz, /readyz, and a lifespan that starts the
+"""The Starlette application: /graphql, /healthz, /readyz, /metrics, /static, and a lifespan that starts the
 database (tortoise's RegisterTortoise, which works under real uvicorn) and the email dispatcher."""
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
@@ -25,6 +26,9 @@ from backstock.schema import build_schema
 from backstock.schema.context import Context
 from backstock.schema.errors import with_code
 from backstock.settings import Settings, get_settings
+from backstock.web import graphiql, metrics
+from backstock.web.cors import cors
+from backstock.web.request_id import RequestIdStarlette
 
 log = logging.getLogger("backstock")
 
@@ -46,6 +50,9 @@ class BackstockGraphQL(GraphQL[Context, None]):
         if result.errors:
             result.errors = [with_code(error) for error in result.errors]
         return await super().process_result(request, result)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return graphiql.graphiql_page()
 
 
 async def healthz(_: Request) -> Response:
@@ -84,9 +91,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
             yield
 
     graphql = BackstockGraphQL(settings)
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        Route("/metrics", metrics.metrics),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    if settings.graphiql:
+        routes.append(graphiql.static_files())
+    middleware = [Middleware(metrics.MetricsMiddleware), *cors(settings)]
+    return RequestIdStarlette(routes=routes, middleware=middleware, lifespan=lifespan)

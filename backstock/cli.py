@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -14,6 +13,8 @@ from tortoise import Tortoise
 
 from backstock import db
 from backstock.settings import Settings, get_settings
+from backstock.web.logs import configure_logging, logging_config
+from backstock.web.metrics import shared_by_workers
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -24,15 +25,17 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
-    uvicorn.run(
-        "backstock.app:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level=args.log_level,
-        access_log=args.access_log,
-    )
+    with shared_by_workers(args.workers):
+        uvicorn.run(
+            "backstock.app:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level=args.log_level,
+            access_log=args.access_log,
+            log_config=logging_config(settings.log_format),
+        )
     return 0
 
 
@@ -108,9 +111,10 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     args = parser().parse_args(argv)
-    status: int = args.run(args, get_settings())
+    settings = get_settings()
+    configure_logging(settings.log_format)
+    status: int = args.run(args, settings)
     return status
 
 

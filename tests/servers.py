@@ -41,7 +41,9 @@ def server_env(database_url: str, smtp_port: int, **extra: str) -> dict[str, str
 
 
 @contextlib.contextmanager
-def running_server(env: dict[str, str], workers: int = 1, log: Path | None = None) -> Iterator[str]:
+def running_server(
+    env: dict[str, str], workers: int = 1, log: Path | None = None, access_log: bool = False
+) -> Iterator[str]:
     """Starts `backstock serve` and yields its base URL once /readyz answers; stops it after."""
     port = free_port()
     out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115
@@ -55,7 +57,7 @@ def running_server(env: dict[str, str], workers: int = 1, log: Path | None = Non
             str(port),
             "--workers",
             str(workers),
-            "--no-access-log",
+            *([] if access_log else ["--no-access-log"]),
         ],
         env=env,
         stdout=out,

@@ -20,6 +20,7 @@ from backstock.schema.keys import KeyMutation
 from backstock.schema.orders import CheckoutRejected, CheckoutResult, LineError, Order, Shipment
 from backstock.schema.permissions import ADMIN
 from backstock.schema.query import AppInfo
+from backstock.web import metrics
 
 
 def _pairs(lines: list[LineInput] | None) -> list[tuple[str, int]] | None:
@@ -39,6 +40,7 @@ class Mutation(KeyMutation):
             input.idempotency_key,
             await info.context.store_config(),
         )
+        metrics.count_checkout(result if isinstance(result, list) else [])
         if isinstance(result, list):
             return CheckoutRejected(errors=[LineError.of(e) for e in result])
         return Order.of(result)
