@@ -3,8 +3,11 @@
 GET /products runs the listing's SQL (taken from backstock's querysets, inlined) and returns
 the same JSON. POST /checkout runs a checkout's SQL in one transaction: the row lock, the
 line decision by `rules`, the order, its line, the payment, the conditional update of
-reserved, the ledger row and the confirmation email in the outbox. Both decide stock with
-the same `rules`, and nothing else happens: no GraphQL, no ORM querysets, no model reads.
+reserved, the ledger row, and the outbox rows (the confirmation, and the low-stock alert
+when the order crosses into low stock). Both decide stock with the same `rules` and build
+the same emails, and nothing else happens: no GraphQL, no ORM querysets, no model reads.
+The SQL is written against the tables as they are; a schema change must be made here too
+(tests/test_bench_smoke.py compares the floor's writes with a real checkout's).
 Run: BACKSTOCK_DATABASE_URL=... uvicorn --factory bench.floor:create_app
 """
 
@@ -167,10 +170,10 @@ async def checkout(request: Request) -> Response:
         rows = await conn.execute_query_dict(_for(conn, lock), [sku, DEFAULT_SOURCE])
         stock = _stock(rows[0], store.settings) if rows else None
         decision = rules.decide_line(sku, quantity, stock)
-        if decision.error is not None or stock is None:
-            error = decision.error
-            errors = [{"sku": sku, "code": error.code.value, "message": error.message}] if error else []
+        if (error := decision.error) is not None:
+            errors = [{"sku": sku, "code": error.code.value, "message": error.message}]
             return JSONResponse({"data": {"checkout": {"__typename": "CheckoutRejected", "errors": errors}}})
+        assert stock is not None, "decide_line refuses an unknown SKU"
         row = rows[0]
         price = Decimal(str(row["price"]))
         number = "BS-" + secrets.token_hex(5).upper()

@@ -245,7 +245,9 @@ async def measure(setup: Setup, seconds: float, run: Run) -> list[str]:
     loaded = time.perf_counter() - started
     queries = await queries_per_listing(setup.url)
     if setup.database == "PostgreSQL":
-        run.notes.append(f"{setup.label}: {await statements_at_database(setup, run)}")
+        name, log = f"statement count, {setup.label}", run.log(setup, "statements")
+        if (counted := await run.attempt(name, log, statements_at_database(setup, run))) is not None:
+            run.notes.append(f"{setup.label}: {counted}")
     before = {sku: await dataset.reserved(setup.url, sku) for sku in dataset.HOT_SKUS}
     log = run.log(setup, "backstock")
     with running_server(env_for(setup.url), workers=setup.workers, log=log) as base:
@@ -268,9 +270,12 @@ async def measure(setup: Setup, seconds: float, run: Run) -> list[str]:
         ("checkout storm", orders, dataset.HOT_SKU, f"{share(orders, floor_orders)} of floor"),
         ("checkout floor (Starlette)", floor_orders, dataset.FLOOR_HOT_SKU, "same SQL, one transaction"),
     ]:
-        placed = result.successes if result else 0
-        check = await oversold(setup, sku, before[sku], placed)
-        rows.append(row(name, setup, result, f"{placed:,} orders of {setup.hot_stock:,}; oversell: {check}; {extra}"))
+        if result is None:
+            rows.append(row(name, setup, None, ""))
+            continue
+        check = await oversold(setup, sku, before[sku], result.successes)
+        sold = f"{result.successes:,} orders of {setup.hot_stock:,}; oversell: {check}"
+        rows.append(row(name, setup, result, f"{sold}; {extra}"))
     return rows
 
 
