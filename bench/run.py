@@ -113,7 +113,10 @@ async def listing(base: str, path: str, seconds: float) -> Result:
             response = await client.post(path, json={"query": LISTING}, headers=AUTH)
         else:
             response = await client.get(path)
-        assert response.status_code == 200 and len(response.json()["data"]["products"]["edges"]) == 100
+        page = response.json()["data"]["products"] if response.status_code == 200 else None
+        assert page and len(page["edges"]) == 100, (
+            f"HTTP {response.status_code}, not 100 products: {response.text[:300]}"
+        )
         return True
 
     return await hammer(base, ask, concurrency=16, seconds=seconds)
@@ -226,7 +229,7 @@ def _wait_for(base: str, process: subprocess.Popen[bytes]) -> None:
 
 def row(name: str, setup: Setup, result: Result | None, extra: str) -> str:
     if result is None:
-        return f"| {name} | {setup.label} | FAILED | | | see the log under bench/results |"
+        return f"| {name} | {setup.label} | FAILED | | | see the server log named on stderr |"
     return (
         f"| {name} | {setup.label} | {result.per_second:,.0f} | {result.percentile(50):.1f} | "
         f"{result.percentile(95):.1f} | {extra} |"
