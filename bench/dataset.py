@@ -1,12 +1,14 @@
 """Loads a benchmark catalog straight into the tables (the API would take hours for a million lines).
 
-`products` products, one hot SKU with `hot_stock` units and no backorders, and `lines`
+`products` products, two hot SKUs with `hot_stock` units and no backorders (one for the
+GraphQL storm, one for the checkout floor's, so both start from the same stock), and `lines`
 order lines spread over the catalog (four per order), all shipped so they weigh on the
 tables and indexes without changing what is salable.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -16,14 +18,17 @@ from typing import Any
 import asyncpg
 
 HOT_SKU = "HOT-SKU"
+FLOOR_HOT_SKU = "HOT-SKU-FLOOR"
+HOT_SKUS = (HOT_SKU, FLOOR_HOT_SKU)
 MODES = ["NO_BACKORDERS", "ALLOW_QTY_BELOW_ZERO", "ALLOW_QTY_BELOW_ZERO_AND_NOTIFY", None]
 CHUNK = 20_000
 
 
 def products(count: int, hot_stock: int) -> Iterator[tuple[Any, ...]]:
     now = datetime.now(UTC)
-    yield (1, HOT_SKU, "Hot product", Decimal("25.00"), True, 0, False, now, now, None, "NO_BACKORDERS", None)
-    for i in range(2, count + 1):
+    for i, sku in enumerate(HOT_SKUS, 1):
+        yield (i, sku, "Hot product", Decimal("25.00"), True, 0, False, now, now, None, "NO_BACKORDERS", None)
+    for i in range(len(HOT_SKUS) + 1, count + 1):
         mode = MODES[i % 4]
         threshold = -20 if mode and mode != "NO_BACKORDERS" and i % 3 == 0 else None
         yield (
@@ -43,8 +48,9 @@ def products(count: int, hot_stock: int) -> Iterator[tuple[Any, ...]]:
 
 
 def source_items(count: int, hot_stock: int) -> Iterator[tuple[int, int, str, int]]:
-    yield (1, 1, "default", hot_stock)
-    for i in range(2, count + 1):
+    for i in range(1, len(HOT_SKUS) + 1):
+        yield (i, i, "default", hot_stock)
+    for i in range(len(HOT_SKUS) + 1, count + 1):
         yield (i, i, "default", (i * 7) % 40)
 
 
@@ -167,3 +173,18 @@ def _sqlite(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
     return str(value) if isinstance(value, Decimal) else value
+
+
+async def reserved(url: str, sku: str) -> int:
+    """Units reserved of one product, read straight from the table (what an oversell check must trust)."""
+    query = "SELECT reserved FROM product WHERE sku = "
+    if url.startswith("postgres"):
+        conn = await asyncpg.connect(url)
+        try:
+            value: int = await conn.fetchval(query + "$1", sku)
+        finally:
+            await conn.close()
+        return value
+    with contextlib.closing(sqlite3.connect(url.removeprefix("sqlite://"))) as db:
+        found: int = db.execute(query + "?", (sku,)).fetchone()[0]
+    return found

@@ -21,7 +21,8 @@ from backstock.notifications.outbox import Message, enqueue
 from backstock.settings import Settings
 from bench import dataset
 from bench.load import hammer
-from bench.run import buy, env_for
+from bench.run import buy
+from bench.setups import env_for
 from tests.mailserver import MailServer
 from tests.servers import running_server
 

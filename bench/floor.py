@@ -1,33 +1,79 @@
-"""The floor: a bare Starlette endpoint running the listing's own SQL and returning the same JSON.
+"""The floors: bare Starlette endpoints running backstock's own SQL, so the GraphQL figures have a ceiling.
 
-The SQL strings are taken from backstock's querysets (inlined), the rows go through the
-same `rules.availability`, and nothing else happens: no GraphQL, no model instances.
+GET /products runs the listing's SQL (taken from backstock's querysets, inlined) and returns
+the same JSON. POST /checkout runs a checkout's SQL in one transaction: the row lock, the
+line decision by `rules`, the order, its line, the payment, the conditional update of
+reserved, the ledger row, and the outbox rows (the confirmation, and the low-stock alert
+when the order crosses into low stock). Both decide stock with the same `rules` and build
+the same emails, and nothing else happens: no GraphQL, no ORM querysets, no model reads.
+The SQL is written against the tables as they are; a schema change must be made here too
+(tests/test_bench_smoke.py compares the floor's writes with a real checkout's).
 Run: BACKSTOCK_DATABASE_URL=... uvicorn --factory bench.floor:create_app
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
+import json
+import secrets
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.connection import connections
 from tortoise.contrib.starlette import RegisterTortoise
+from tortoise.transactions import in_transaction
 
 from backstock import db, rules
-from backstock.models import Product, StoreConfig
-from backstock.models.catalog import STORE_CONFIG_ID
+from backstock.models import Order, OrderLine, Product, StoreConfig
+from backstock.models.catalog import DEFAULT_SOURCE, STORE_CONFIG_ID
+from backstock.notifications import messages
+from backstock.notifications.outbox import Message
 from backstock.resolvers.catalog import encode_cursor, with_on_hand
 from backstock.settings import get_settings
 
 PAGE = 100
+SETTINGS = ", ".join(f"p.{name}" for name in rules.SETTING_FIELDS)
+# The lock of `stock.lock`: the default source item joined to its product, FOR UPDATE on
+# PostgreSQL (SQLite has no row locks; its one connection serialises transactions).
+LOCK = (
+    f"SELECT p.id, p.sku, p.name, p.price, p.in_stock, p.reserved, p.low_stock_alerted, {SETTINGS}, "
+    "s.quantity AS on_hand "
+    "FROM source_item s JOIN product p ON p.id = s.product_id WHERE p.sku = ? AND s.source_code = ?"
+)
+INSERT_ORDER = (
+    "INSERT INTO sales_order (number, customer_email, customer_name, grand_total, idempotency_key, "
+    "request_fingerprint, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"
+)
+INSERT_LINE = (
+    "INSERT INTO order_line (order_id, product_id, sku, name, price, ordered, ready, backordered, shipped, "
+    "cancelled, backorder_message, stock_tracked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)"
+)
+INSERT_PAYMENT = "INSERT INTO payment (order_id, kind, amount, created_at) VALUES (?, 'CAPTURE', ?, ?)"
+RESERVE = "UPDATE product SET reserved = reserved + ? WHERE id = ? AND reserved = ?"
+ALERTED = "UPDATE product SET low_stock_alerted = ? WHERE id = ?"
+INSERT_MOVEMENT = (
+    "INSERT INTO stock_movement (product_id, on_hand_delta, reserved_delta, reason, order_id, created_at) "
+    "VALUES (?, 0, ?, 'CHECKOUT', ?, ?)"
+)
+INSERT_OUTBOX = (
+    "INSERT INTO outbox_message (kind, reference, recipients, subject, text_body, html_body, status, attempts, "
+    "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)"
+)
 
 
-def _statements() -> tuple[str, str, str]:
+@functools.cache
+def _listing_statements() -> tuple[str, str, str]:
+    """Built once, after tortoise is up (the SQL depends on the database's dialect)."""
     return (
         StoreConfig.filter(id=STORE_CONFIG_ID).limit(1).sql(params_inline=True),
         Product.all().count().sql(params_inline=True),
@@ -35,43 +81,68 @@ def _statements() -> tuple[str, str, str]:
     )
 
 
-def _settings(row: dict[str, Any]) -> rules.StockSettings:
-    values = {name: row[name] for name in rules.SETTING_FIELDS}
-    return rules.StockSettings(**values | {"backorders": rules.BackorderMode(values["backorders"])})
+def _for(conn: BaseDBAsyncClient, sql: str) -> str:
+    """asyncpg numbers its placeholders ($1, $2, ...) where SQLite takes `?`."""
+    if conn.capabilities.dialect != "postgres":
+        return sql
+    parts = sql.split("?")
+    return "".join(f"{part}${i}" for i, part in enumerate(parts[:-1], 1)) + parts[-1]
 
 
-def _node(row: dict[str, Any], store: rules.StockSettings) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Store:
+    settings: rules.StockSettings
+    low_stock_recipients: tuple[str, ...] = ()
+
+
+async def _store(conn: BaseDBAsyncClient) -> Store:
+    """The store config row, as backstock reads it once per request."""
+    configs = await conn.execute_query_dict(_listing_statements()[0])
+    if not configs:
+        return Store(rules.StockSettings())
+    values = {name: configs[0][name] for name in rules.SETTING_FIELDS}
+    settings = rules.StockSettings(**values | {"backorders": rules.BackorderMode(values["backorders"])})
+    recipients = configs[0]["low_stock_recipients"]
+    return Store(settings, tuple(json.loads(recipients) if isinstance(recipients, str) else recipients))
+
+
+def _stock(row: dict[str, Any], store: rules.StockSettings) -> rules.ProductStock:
     overrides = {name: row[name] for name in rules.SETTING_FIELDS}
     if overrides["backorders"] is not None:
         overrides["backorders"] = rules.BackorderMode(overrides["backorders"])
     settings = rules.effective_settings(store, overrides)
     level = rules.StockLevel(int(row["on_hand"]), row["reserved"], bool(row["in_stock"]))
-    available = rules.availability(settings, level)
-    stock = rules.ProductStock(row["sku"], row["name"], settings, level)
+    return rules.ProductStock(row["sku"], row["name"], settings, level)
+
+
+def _price(value: Any) -> str:
+    return f"{value:.2f}" if not isinstance(value, str) else value
+
+
+def _node(row: dict[str, Any], store: rules.StockSettings) -> dict[str, Any]:
+    stock = _stock(row, store)
+    available = rules.availability(stock.settings, stock.level)
     return {
         "sku": row["sku"],
         "name": row["name"],
-        "price": f"{row['price']:.2f}" if not isinstance(row["price"], str) else row["price"],
+        "price": _price(row["price"]),
         "stockStatus": available.stock_status.value,
         "isSalable": available.is_salable,
         "salableQuantity": available.salable_quantity,
         "onlyXLeft": available.only_x_left,
         "backorderMessage": rules.backorder_message(stock, 1),
-        "quantity": level.on_hand,
-        "reservedQuantity": level.reserved,
+        "quantity": stock.level.on_hand,
+        "reservedQuantity": stock.level.reserved,
         "backorderedQuantity": available.backordered,
-        "inStock": level.in_stock,
+        "inStock": stock.level.in_stock,
         "isLowStock": available.is_low_stock,
     }
 
 
 async def products(_: Request) -> Response:
     conn = connections.get("default")
-    config_sql, count_sql, page_sql = _statements()
-    configs = await conn.execute_query_dict(config_sql)
-    store = (
-        rules.StockSettings(**{k: configs[0][k] for k in rules.SETTING_FIELDS}) if configs else rules.StockSettings()
-    )
+    _config_sql, count_sql, page_sql = _listing_statements()
+    store = (await _store(conn)).settings
     total = (await conn.execute_query_dict(count_sql))[0]
     rows = await conn.execute_query_dict(page_sql)
     edges = [{"cursor": encode_cursor(r["id"]), "node": _node(r, store)} for r in rows[:PAGE]]
@@ -88,6 +159,99 @@ async def products(_: Request) -> Response:
     )
 
 
+async def checkout(request: Request) -> Response:
+    """One line `{"sku", "quantity", "email"}`; answers like the GraphQL checkout (Order or CheckoutRejected)."""
+    asked = await request.json()
+    sku, quantity, email = asked["sku"], int(asked["quantity"]), asked["email"]
+    store = await _store(connections.get("default"))
+    now = datetime.now(UTC)
+    async with in_transaction() as conn:
+        lock = LOCK + (" FOR UPDATE" if conn.capabilities.dialect == "postgres" else "")
+        rows = await conn.execute_query_dict(_for(conn, lock), [sku, DEFAULT_SOURCE])
+        stock = _stock(rows[0], store.settings) if rows else None
+        decision = rules.decide_line(sku, quantity, stock)
+        if (error := decision.error) is not None:
+            errors = [{"sku": sku, "code": error.code.value, "message": error.message}]
+            return JSONResponse({"data": {"checkout": {"__typename": "CheckoutRejected", "errors": errors}}})
+        assert stock is not None, "decide_line refuses an unknown SKU"
+        row = rows[0]
+        price = Decimal(str(row["price"]))
+        number = "BS-" + secrets.token_hex(5).upper()
+        values = [number, email, None, price * quantity, None, "-", now]
+        order_id = (await conn.execute_query_dict(_for(conn, INSERT_ORDER), values))[0]["id"]
+        line = [order_id, row["id"], sku, row["name"], price, quantity, decision.in_stock, decision.backordered]
+        tracked = stock.settings.manage_stock
+        await conn.execute_query(_for(conn, INSERT_LINE), [*line, decision.notice, tracked])
+        await conn.execute_query(_for(conn, INSERT_PAYMENT), [order_id, price * quantity, now])
+        emails = [_confirmation(number, email, price, row["name"], decision)]
+        if tracked:
+            emails += await _reserve(conn, row, stock, quantity, order_id, now, store)
+        for message in emails:
+            recipients = json.dumps(list(message.recipients))
+            email_row = [message.kind, message.reference, recipients, message.subject, message.text, message.html]
+            await conn.execute_query(_for(conn, INSERT_OUTBOX), [*email_row, now, now])
+    return JSONResponse({"data": {"checkout": _order(number, email, now, price, row["name"], decision)}})
+
+
+async def _reserve(
+    conn: BaseDBAsyncClient,
+    row: dict[str, Any],
+    stock: rules.ProductStock,
+    quantity: int,
+    order_id: int,
+    now: datetime,
+    store: Store,
+) -> list[Message]:
+    """The conditional update, its ledger row, and the low-stock alert when this order crosses into low stock."""
+    changed, _ = await conn.execute_query(_for(conn, RESERVE), [quantity, row["id"], row["reserved"]])
+    if not changed:
+        raise RuntimeError("the row lock did not hold: reserved changed under it")
+    await conn.execute_query(_for(conn, INSERT_MOVEMENT), [row["id"], quantity, order_id, now])
+    after = dataclasses.replace(stock.level, reserved=stock.level.reserved + quantity)
+    low = rules.is_low_stock(stock.settings, after)
+    if low == bool(row["low_stock_alerted"]):
+        return []
+    await conn.execute_query(_for(conn, ALERTED), [low, row["id"]])
+    if not low:
+        return []
+    threshold = stock.settings.notify_for_quantity_below
+    return [messages.low_stock(stock.sku, stock.name, after.free, threshold, store.low_stock_recipients)]
+
+
+def _confirmation(number: str, email: str, price: Decimal, name: str, decision: rules.LineDecision) -> Message:
+    """The same email as backstock's, built by its own builder from unsaved (never queried) models."""
+    order = Order(number=number, customer_email=email, customer_name=None, grand_total=price * decision.requested)
+    line = OrderLine(
+        sku=decision.sku, name=name, price=price, ordered=decision.requested, backorder_message=decision.notice
+    )
+    return messages.order_confirmation(order, [line])
+
+
+def _order(number: str, email: str, now: datetime, price: Decimal, name: str, d: rules.LineDecision) -> dict[str, Any]:
+    line = {
+        "sku": d.sku,
+        "name": name,
+        "quantityOrdered": d.requested,
+        "quantityBackordered": d.backordered,
+        "quantityReadyToShip": d.in_stock,
+        "quantityShipped": 0,
+        "quantityCanceled": 0,
+        "backorderMessage": d.notice,
+    }
+    return {
+        "__typename": "Order",
+        "number": number,
+        "status": rules.OrderStatus.PROCESSING.value,
+        "createdAt": now.isoformat(),
+        "customerEmail": email,
+        "grandTotal": _price(price * d.requested),
+        "paymentStatus": rules.PaymentStatus.CAPTURED.value,
+        "hasBackorders": d.backordered > 0,
+        "lines": [line],
+        "shipments": [],
+    }
+
+
 def create_app() -> Starlette:
     settings = get_settings()
 
@@ -96,4 +260,5 @@ def create_app() -> Starlette:
         async with RegisterTortoise(app, config=db.tortoise_config(settings.database_url)):
             yield
 
-    return Starlette(routes=[Route("/products", products)], lifespan=lifespan)
+    routes = [Route("/products", products), Route("/checkout", checkout, methods=["POST"])]
+    return Starlette(routes=routes, lifespan=lifespan)

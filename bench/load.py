@@ -47,6 +47,8 @@ async def hammer(base: str, request: Request, concurrency: int, seconds: float) 
                 result.successes += 1
 
         started = time.perf_counter()
-        await asyncio.gather(*(worker(i) for i in range(concurrency)))
+        async with asyncio.TaskGroup() as clients:  # one client failing stops the others
+            for i in range(concurrency):
+                clients.create_task(worker(i))
         result.seconds = time.perf_counter() - started
     return result

@@ -1,35 +1,110 @@
-"""A few seconds of every benchmark workload on a tiny SQLite data set, so bench/ cannot rot."""
+"""bench/ cannot rot: a few seconds of every workload on a tiny SQLite data set, the checkout
+floor's writes compared with a real checkout's, and a failing workload leaving a trace."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.routing import Route
 
-pytestmark = pytest.mark.slow
+from bench import floor
+from bench.run import Run
+from bench.setups import Setup
+from tests.api import Api
+from tests.ledger import assert_ledger_matches_counters
 
 
-def test_benchmarks_run_and_find_no_oversell() -> None:
-    command = [
-        sys.executable,
-        "-m",
-        "bench.run",
-        "--catalog",
-        "300",
-        "--lines",
-        "400",
-        "--hot-stock",
-        "40",
-        "--seconds",
-        "0.5",
-    ]
+@pytest.mark.slow
+def test_benchmarks_run_and_find_no_oversell(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "bench.run", "--catalog", "300", "--lines", "400", "--hot-stock", "40"]
+    command += ["--seconds", "0.5", "--results", str(tmp_path)]
     table = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True).stdout
     rows = [line for line in table.splitlines() if line.startswith("| ") and "---" not in line][1:]
     assert [r.split(" | ")[0] for r in rows] == [
         "| listing (GraphQL)",
         "| listing floor (Starlette)",
         "| checkout storm",
+        "| checkout floor (Starlette)",
     ]
     assert "3 SQL/request" in rows[0]
-    assert "40 orders of 40; oversell: none" in rows[2]
+    assert "40 orders of 40; oversell: none" in rows[2] and "% of floor" in rows[2]
+    assert "40 orders of 40; oversell: none" in rows[3]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "sqlite-1w-300p-400l-backstock.log",
+        "sqlite-1w-300p-400l-floor.log",
+    ]
+
+
+async def _floor_checkout(sku: str, quantity: int, email: str) -> Any:
+    """The floor's endpoint on the suite's database (tortoise is already up for the app under test)."""
+    app = Starlette(routes=[Route("/checkout", floor.checkout, methods=["POST"])])
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://floor") as client:
+        response = await client.post("/checkout", json={"sku": sku, "quantity": quantity, "email": email})
+    assert response.status_code == 200, response.text
+    return response.json()["data"]["checkout"]
+
+
+def _same_shape(order: dict[str, Any]) -> dict[str, Any]:
+    """What two orders of two products with the same settings share: not their number, time, SKU or name."""
+    lines = [{k: v for k, v in line.items() if k not in ("sku", "name", "backorderMessage")} for line in order["lines"]]
+    return {k: v for k, v in order.items() if k not in ("number", "createdAt", "__typename")} | {"lines": lines}
+
+
+async def test_checkout_floor_writes_what_a_checkout_writes(api: Api) -> None:
+    """Same order, line, payment, reservation, ledger and emails as GraphQL's checkout: a fair floor."""
+    for sku in ("VIA-API", "VIA-FLOOR"):
+        await api.create_product(sku, quantity=2, backorders="ALLOW_QTY_BELOW_ZERO_AND_NOTIFY", outOfStockThreshold=-1)
+
+    placed = await api.checkout(("VIA-API", 3), email="sam@example.com")
+    at_floor = await _floor_checkout("VIA-FLOOR", 3, "sam@example.com")
+
+    assert at_floor["__typename"] == "Order"
+    stored = await api.order(at_floor["number"])
+    assert _same_shape(at_floor) == _same_shape(stored) == _same_shape(placed)
+    assert stored["lines"][0]["backorderMessage"] == at_floor["lines"][0]["backorderMessage"]
+    assert "back order the remaining 1" in at_floor["lines"][0]["backorderMessage"]
+    api_product, floor_product = await api.product("VIA-API"), await api.product("VIA-FLOOR")
+    assert {**floor_product, "sku": "", "name": ""} == {**api_product, "sku": "", "name": ""}
+    assert floor_product["reservedQuantity"] == 3 and floor_product["backorderedQuantity"] == 1
+    await assert_ledger_matches_counters()
+    emails = (await api.data("{ outboxMessages { kind reference } }"))["outboxMessages"]
+    assert sorted((e["kind"], e["reference"]) for e in emails) == sorted(
+        [
+            ("order_confirmation", at_floor["number"]),
+            ("order_confirmation", placed["number"]),
+            ("low_stock", "VIA-API"),
+            ("low_stock", "VIA-FLOOR"),
+        ]
+    )
+
+
+async def test_checkout_floor_never_oversells(api: Api) -> None:
+    await api.create_product("LAST-ONE", quantity=1)
+    assert (await _floor_checkout("LAST-ONE", 1, "a@example.com"))["__typename"] == "Order"
+    refused = await _floor_checkout("LAST-ONE", 1, "b@example.com")
+    assert refused["__typename"] == "CheckoutRejected" and refused["errors"][0]["sku"] == "LAST-ONE"
+    assert (await api.product("LAST-ONE"))["reservedQuantity"] == 1
+
+
+async def test_a_failing_workload_prints_its_server_log_and_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = Run(tmp_path)
+    setup = Setup("SQLite", "sqlite://x", 1, 10, 0, 5)
+    log = run.log(setup, "backstock")
+    log.write_text("".join(f"line {i}\n" for i in range(100)) + "Traceback: worker died\n")
+
+    async def storm() -> int:
+        raise httpx.ReadError("connection reset")
+
+    assert await run.attempt("checkout storm, tiny", log, storm()) is None
+    assert run.failed == ["checkout storm, tiny"]
+    printed = capsys.readouterr().err
+    assert "checkout storm, tiny failed: ReadError: connection reset" in printed
+    assert "Traceback: worker died" in printed and "line 99" in printed and "line 50\n" not in printed
