@@ -147,3 +147,15 @@ def test_every_option_of_every_command_has_help() -> None:
     ]
     assert not undocumented
     assert all(choice.help for choice in commands._choices_actions)
+
+
+@pytest.mark.slow
+def test_make_reset_removes_the_demo_database(tmp_path: Path) -> None:
+    makefile = Path(__file__).parent.parent / "Makefile"
+    for name in ("backstock.sqlite3", "backstock.sqlite3-wal", "backstock.sqlite3-shm"):
+        (tmp_path / name).write_text("demo")
+    result = subprocess.run(
+        ["make", "-f", str(makefile), "reset"], cwd=tmp_path, capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 0, result.stderr
+    assert list(tmp_path.iterdir()) == []
