@@ -20,6 +20,8 @@ class _Keep:
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         if address in self.server.refused:
             return "550 5.1.1 no such mailbox"
+        if address in self.server.deferred:
+            return "451 4.2.0 mailbox busy, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -40,6 +42,7 @@ class MailServer:
         self.delay = delay
         self.smtputf8 = smtputf8
         self.refused: set[str] = set()
+        self.deferred: set[str] = set()
         self.port = free_port()
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []

@@ -58,6 +58,23 @@ async def test_a_relay_with_smtputf8_gets_the_international_address(api: Api, ma
     assert mail_server.envelopes[0][1] == [INTERNATIONAL]
 
 
+async def test_a_temporary_refusal_is_retried_and_the_others_are_sent(
+    api: Api, settings: Settings, mail_server: MailServer
+) -> None:
+    await _confirmations("ann@example.com", "busy@example.com", "bob@example.com")
+    mail_server.deferred.add("busy@example.com")
+    try:
+        assert await api.send_mail() == 2
+    finally:
+        mail_server.deferred.clear()
+    busy = await OutboxMessage.get(reference="R-2")
+    assert (busy.status, busy.attempts) == (OutboxStatus.PENDING, 1)
+    assert "451" in (busy.last_error or "")
+    await asyncio.sleep(settings.retry_max_delay * 2)
+    assert await api.send_mail() == 1
+    assert [to for _, [to] in mail_server.envelopes] == ["ann@example.com", "bob@example.com", "busy@example.com"]
+
+
 async def test_an_admin_discards_a_message(api: Api, settings: Settings, ascii_only_relay: MailServer) -> None:
     await _confirmations(INTERNATIONAL, "ann@example.com")
     await Dispatcher(settings.model_copy(update={"smtp_port": ascii_only_relay.port})).dispatch_once()

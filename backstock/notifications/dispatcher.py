@@ -127,7 +127,8 @@ class Dispatcher:
         except (aiosmtplib.SMTPException, OSError, ValueError) as exc:
             final = _is_permanent(exc)
             await self._record(row, _describe(exc), final=final)
-            log.warning("outbox %s (%s %s): %s%s", row.id, row.kind, row.reference, _describe(exc), final * " (FAILED)")
+            outcome = "FAILED" if final else "will retry"
+            log.warning("outbox %s (%s %s) %s: %s", row.id, row.kind, row.reference, outcome, _describe(exc))
             if not final:
                 smtp.close()  # in an unknown state: the next message opens a new connection
             return 0
