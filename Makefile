@@ -3,10 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The documented dev token, equal to backstock.settings.DEV_ADMIN_TOKEN (the one token under 16 characters allowed).
 DEV_TOKEN ?= dev-admin-token
-export BACKSTOCK_DATABASE_URL ?= sqlite://./backstock.sqlite3
+DEMO_DB := backstock.sqlite3
+export BACKSTOCK_DATABASE_URL ?= sqlite://./$(DEMO_DB)
 
-.PHONY: run test lint typecheck pytest bench clean vendor-graphiql
+.PHONY: run test lint typecheck pytest bench reset clean vendor-graphiql
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,5 +55,11 @@ vendor-graphiql:
 	for pkg in graphiql react react-dom; do cp .vendor/$$pkg/LICENSE $(GRAPHIQL_DIR)/LICENSE.$$pkg; done
 	rm -rf .vendor
 
+# `make run` then `make reset` then `make run` starts from a fresh demo catalog.
+reset:
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	@echo "demo database removed; make run creates a fresh one"
+
+# Removes what the build made; the demo database stays (make reset removes it).
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -17,7 +17,6 @@ from starlette.routing import BaseRoute, Route
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
-from tortoise.connection import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
 from backstock import db
@@ -60,11 +59,14 @@ async def healthz(_: Request) -> Response:
 
 
 async def readyz(_: Request) -> Response:
+    """Checks the schema version on every call: a database migrated back or replaced shows at once."""
     try:
-        await connections.get("default").execute_query("SELECT 1")
+        pending = await db.pending_migrations()
     except Exception:
         log.exception("readiness check: database unreachable")
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+    if pending:
+        return JSONResponse({"status": "unavailable", "database": "not migrated"}, status_code=503)
     return JSONResponse({"status": "ok", "database": "ok"})
 
 

@@ -1,20 +1,60 @@
-"""`backstock serve | migrate | demo-data | export-schema | dispatch`."""
+"""`backstock serve | migrate | demo-data | export-schema | dispatch`.
+
+Every setting is validated before a command runs; a bad one, or a database the command
+cannot use, stops it with one line `backstock: ...` on stderr and exit status 2.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from importlib.metadata import version
 
 import uvicorn
+from pydantic import ValidationError
 from tortoise import Tortoise
 
 from backstock import db
-from backstock.settings import Settings, get_settings
+from backstock.settings import Settings, describe_error, get_settings
 from backstock.web.logs import configure_logging, logging_config
 from backstock.web.metrics import shared_by_workers
+
+USAGE_ERROR = 2
+
+
+@contextlib.contextmanager
+def _reachable(settings: Settings) -> Iterator[None]:
+    """A server that refuses or a host that does not resolve is one line, not a traceback."""
+    try:
+        yield
+    except OSError as exc:  # tortoise's DBConnectionError is a ConnectionError too
+        raise db.DatabaseUnusable(f"database {db.display_url(settings.database_url)}: cannot connect ({exc})") from None
+
+
+async def _with_orm(settings: Settings, work: Callable[[], Awaitable[object]]) -> None:
+    """Runs `work` on a migrated database: an unmigrated one fails every query, so it is refused here."""
+    db.check_sqlite_file(settings.database_url)
+    await Tortoise.init(config=db.tortoise_config(settings.database_url))
+    try:
+        pending = await db.pending_migrations()
+        if pending:
+            raise db.DatabaseUnusable(
+                f"database {db.display_url(settings.database_url)} is not migrated "
+                f"({len(pending)} pending: {', '.join(pending)}); run backstock migrate"
+            )
+        await work()
+    finally:
+        await Tortoise.close_connections()
+
+
+def _run_with_orm(settings: Settings, work: Callable[[], Awaitable[object]]) -> None:
+    with _reachable(settings):
+        asyncio.run(_with_orm(settings, work))
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -24,7 +64,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             "set BACKSTOCK_DATABASE_URL=postgres://... or run one worker.",
             file=sys.stderr,
         )
-        return 2
+        return USAGE_ERROR
+    _run_with_orm(settings, lambda: asyncio.sleep(0))
     with shared_by_workers(args.workers):
         uvicorn.run(
             "backstock.app:create_app",
@@ -39,17 +80,15 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def _with_orm(settings: Settings, work: Callable[[], Awaitable[object]]) -> None:
-    await Tortoise.init(config=db.tortoise_config(settings.database_url))
-    try:
-        await work()
-    finally:
-        await Tortoise.close_connections()
-
-
 def _migrate(_: argparse.Namespace, settings: Settings) -> int:
-    asyncio.run(db.migrate(settings.database_url))
-    print(f"backstock migrate: {settings.database_url.split('@')[-1]} is up to date")
+    where = db.display_url(settings.database_url)
+    with _reachable(settings):
+        applied = asyncio.run(db.migrate(settings.database_url))
+    if applied:
+        noun = "migration" if len(applied) == 1 else "migrations"
+        print(f"backstock migrate: applied {len(applied)} {noun} to {where}: {', '.join(applied)}")
+    else:
+        print(f"backstock migrate: {where} was already up to date")
     return 0
 
 
@@ -59,7 +98,7 @@ def _demo_data(_: argparse.Namespace, settings: Settings) -> int:
     async def load() -> None:
         print(f"backstock demo-data: {await load_demo_data()} products created")
 
-    asyncio.run(_with_orm(settings, load))
+    _run_with_orm(settings, load)
     return 0
 
 
@@ -80,7 +119,7 @@ def _dispatch(_: argparse.Namespace, settings: Settings) -> int:
             "on SQLite the server process sends email itself.",
             file=sys.stderr,
         )
-        return 2
+        return USAGE_ERROR
 
     async def run() -> None:
         stop = asyncio.Event()
@@ -89,32 +128,64 @@ def _dispatch(_: argparse.Namespace, settings: Settings) -> int:
             loop.add_signal_handler(sig, stop.set)
         await Dispatcher(settings).run(stop)
 
-    asyncio.run(_with_orm(settings, run))
+    _run_with_orm(settings, run)
     return 0
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="backstock", description=__doc__)
-    commands = top.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="run the API server (uvicorn)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
-    serve.add_argument("--log-level", default="info")
-    serve.add_argument("--no-access-log", dest="access_log", action="store_false")
+    top = argparse.ArgumentParser(
+        prog="backstock",
+        description="Async GraphQL inventory API. Settings come from BACKSTOCK_* environment variables (see README).",
+    )
+    top.add_argument("--version", action="version", version=f"%(prog)s {version('backstock')}")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND", help="what to do")
+    serve = commands.add_parser("serve", help="run the API server (uvicorn) on a migrated database")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: %(default)s)")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="worker processes; more than 1 needs PostgreSQL (default: %(default)s)"
+    )
+    serve.add_argument(
+        "--log-level",
+        default="info",
+        choices=["critical", "error", "warning", "info", "debug", "trace"],
+        help="uvicorn's log level (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--no-access-log", dest="access_log", action="store_false", help="do not log one line per request"
+    )
     serve.set_defaults(run=_serve)
-    commands.add_parser("migrate", help="apply database migrations").set_defaults(run=_migrate)
-    commands.add_parser("demo-data", help="load a small demo catalog").set_defaults(run=_demo_data)
+    commands.add_parser(
+        "migrate", help="apply pending database migrations (run once before starting servers)"
+    ).set_defaults(run=_migrate)
+    commands.add_parser("demo-data", help="load a small demo catalog (existing SKUs are kept)").set_defaults(
+        run=_demo_data
+    )
     commands.add_parser("export-schema", help="print the GraphQL schema (SDL)").set_defaults(run=_export_schema)
-    commands.add_parser("dispatch", help="send queued email (separate worker)").set_defaults(run=_dispatch)
+    commands.add_parser("dispatch", help="send queued email (a separate worker, PostgreSQL only)").set_defaults(
+        run=_dispatch
+    )
     return top
+
+
+def _refuse(reason: str) -> int:
+    print(f"backstock: {reason}", file=sys.stderr)
+    return USAGE_ERROR
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        return _refuse(describe_error(exc))
     configure_logging(settings.log_format)
-    status: int = args.run(args, settings)
+    # tortoise logs its start and shutdown at INFO on every command: noise around a refusal's one line.
+    logging.getLogger("tortoise").setLevel(logging.WARNING)
+    try:
+        status: int = args.run(args, settings)
+    except db.DatabaseUnusable as exc:
+        return _refuse(str(exc))
     return status
 
 

@@ -33,13 +33,8 @@ PRODUCTS: list[dict[str, Any]] = [
             "only_x_left_threshold": 5,
         },
     },
-    {
-        "sku": "KETTLE-GOOSENECK",
-        "name": "Gooseneck Kettle",
-        "price": "79.00",
-        "quantity": 2,
-        "stock_settings": {"backorders": NOTIFY},
-    },
+    # Sold out on the store's default (no backorders): the README tour switches it to notify mode.
+    {"sku": "KETTLE-GOOSENECK", "name": "Gooseneck Kettle", "price": "79.00", "quantity": 0},
     {
         "sku": "LAMP-DESK",
         "name": "Brass Desk Lamp",

@@ -20,6 +20,8 @@ class _Keep:
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         if address in self.server.refused:
             return "550 5.1.1 no such mailbox"
+        if address in self.server.deferred:
+            return "451 4.2.0 mailbox busy, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -34,17 +36,20 @@ class _Keep:
 class MailServer:
     """aiosmtpd cannot bind port 0, so a free port is chosen once and kept across restarts."""
 
-    def __init__(self, delay: float = 0.0) -> None:
-        """`delay` makes every message take that long to accept: a slow relay."""
+    def __init__(self, delay: float = 0.0, smtputf8: bool = True) -> None:
+        """`delay` makes every message take that long to accept: a slow relay. `smtputf8=False` is a
+        relay that cannot carry international addresses."""
         self.delay = delay
+        self.smtputf8 = smtputf8
         self.refused: set[str] = set()
+        self.deferred: set[str] = set()
         self.port = free_port()
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self._controller: Controller | None = None
 
     def start(self) -> None:
-        self._controller = Controller(_Keep(self), hostname="127.0.0.1", port=self.port)
+        self._controller = Controller(_Keep(self), hostname="127.0.0.1", port=self.port, enable_SMTPUTF8=self.smtputf8)
         self._controller.start()
 
     def stop(self) -> None:

@@ -9,9 +9,12 @@ from tortoise.models import Model
 
 
 class OutboxStatus(StrEnum):
+    """FAILED waits for an admin (retry or discard); DISCARDED is never sent. A varchar: no migration."""
+
     PENDING = "PENDING"
     SENT = "SENT"
     FAILED = "FAILED"
+    DISCARDED = "DISCARDED"
 
 
 class OutboxMessage(Model):

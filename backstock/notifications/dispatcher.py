@@ -3,8 +3,10 @@
 Claiming moves a row's next attempt a lease into the future in one short transaction
 (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so dispatchers in several processes never take
 the same row); a dispatcher that dies mid-send leaves the row to be retried when the
-lease ends. Sent rows are never picked again. Failures back off exponentially up to
-`retry_max_delay` and keep their error for the admin's outbox query.
+lease ends. Each message gets its own outcome, recorded as soon as it is known: sent rows
+are never picked again; a permanent refusal (5xx, an address the server cannot carry) is
+FAILED until an admin retries or discards it; temporary failures back off exponentially up
+to `retry_max_delay`. Every error is kept for the admin's outbox query.
 """
 
 from __future__ import annotations
@@ -60,25 +62,27 @@ class Dispatcher:
                     await asyncio.wait_for(stop.wait(), timeout=self.settings.dispatch_interval)
 
     async def dispatch_once(self) -> int:
-        """Sends every due row it can claim; returns how many were sent."""
+        """Sends every due row it can claim, one outcome per message; returns how many were sent."""
         rows = await self._claim()
-        if not rows:
-            return 0
         deliverable = [row for row in rows if row.recipients]
         for row in rows:
             if not row.recipients:
                 log.warning("outbox %s (%s %s) has no recipients: not sent", row.id, row.kind, row.reference)
                 await self._record(row, None, note="no recipients")
-        if not deliverable:
-            return 0
+        sent = 0
+        smtp: aiosmtplib.SMTP | None = None
         try:
-            async with self._client() as smtp:
-                return sum([await self._send(smtp, row) for row in deliverable])
-        except (aiosmtplib.SMTPException, OSError) as exc:
-            for row in deliverable:
-                await self._record(row, _describe(exc))
-            log.warning("SMTP unavailable (%s); %d emails wait for the next attempt", _describe(exc), len(deliverable))
-            return 0
+            for position, row in enumerate(deliverable):
+                if smtp is None or not smtp.is_connected:
+                    smtp = await self._connect(deliverable[position:])
+                    if smtp is None:
+                        return sent
+                sent += await self._send(smtp, row)
+        finally:
+            if smtp is not None and smtp.is_connected:
+                with contextlib.suppress(aiosmtplib.SMTPException, OSError):
+                    await smtp.quit()
+        return sent
 
     async def _claim(self) -> list[OutboxMessage]:
         now = _now()
@@ -104,19 +108,38 @@ class Dispatcher:
             timeout=s.smtp_timeout,
         )
 
-    async def _send(self, smtp: aiosmtplib.SMTP, row: OutboxMessage) -> int:
+    async def _connect(self, waiting: list[OutboxMessage]) -> aiosmtplib.SMTP | None:
+        """A new connection; None when the server cannot be reached, each waiting row backing off with the error."""
+        smtp = self._client()
         try:
-            await smtp.send_message(build_email(row, self.settings.mail_from))
-        except aiosmtplib.SMTPRecipientsRefused as exc:
-            await self._record(row, _describe(exc), final=True)
+            await smtp.connect()
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            for row in waiting:
+                await self._record(row, _describe(exc))
+            log.warning("SMTP unavailable (%s); %d emails wait for the next attempt", _describe(exc), len(waiting))
+            return None
+        return smtp
+
+    async def _send(self, smtp: aiosmtplib.SMTP, row: OutboxMessage) -> int:
+        """Records this message's outcome at once, so a failure of another can never send it again."""
+        try:
+            refused, _ = await smtp.send_message(build_email(row, self.settings.mail_from))
+        except (aiosmtplib.SMTPException, OSError, ValueError) as exc:
+            final = _is_permanent(exc)
+            await self._record(row, _describe(exc), final=final)
+            outcome = "FAILED" if final else "will retry"
+            log.warning("outbox %s (%s %s) %s: %s", row.id, row.kind, row.reference, outcome, _describe(exc))
+            if not final:
+                smtp.close()  # in an unknown state: the next message opens a new connection
             return 0
-        await self._record(row, None)
+        note = "; ".join(f"{address} refused: {reply.code} {reply.message}" for address, reply in refused.items())
+        await self._record(row, None, note=note or None)
         return 1
 
     async def _record(
         self, row: OutboxMessage, error: str | None, note: str | None = None, final: bool = False
     ) -> None:
-        """A refused recipient is final (FAILED: retrying cannot help until an admin says so)."""
+        """A permanent failure is final (FAILED: retrying cannot help until an admin says so)."""
         now = _now()
         if error is None:
             await OutboxMessage.filter(id=row.id).update(
@@ -131,6 +154,16 @@ class Dispatcher:
             last_error=error,
             next_attempt_at=now + timedelta(seconds=delay),
         )
+
+
+def _is_permanent(exc: Exception) -> bool:
+    """Retrying cannot help: every recipient refused for good, a 5xx reply, an address the server
+    cannot carry (non-ASCII without SMTPUTF8) or a message that cannot be built (ValueError)."""
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
+        return all(refusal.code >= 500 for refusal in exc.recipients)
+    if isinstance(exc, aiosmtplib.SMTPResponseException):
+        return exc.code >= 500
+    return isinstance(exc, aiosmtplib.SMTPNotSupported | ValueError)
 
 
 def _describe(exc: BaseException) -> str:

@@ -32,13 +32,32 @@ async def movements(sku: str, since: date | None, first: int) -> list[StockMovem
     return await query.order_by("-id").limit(_limit(first)).prefetch_related("order", "shipment")
 
 
+def _outbox_id(message_id: str) -> int:
+    """Digits only, and few enough for the 64-bit column."""
+    if not (message_id.isascii() and message_id.isdigit()) or len(message_id) > 18:
+        raise BadUserInput(f"id: {message_id[:40]!r} is not an outbox message id", field="id")
+    return int(message_id)
+
+
 async def retry_outbox(message_id: str) -> OutboxMessage:
     """An admin's "send it again now": the row becomes due at once, its history kept."""
-    if not message_id.isdigit():
-        raise BadUserInput(f"id: {message_id!r} is not an outbox message id", field="id")
-    updated = await OutboxMessage.filter(id=int(message_id)).update(
+    row_id = _outbox_id(message_id)
+    updated = await OutboxMessage.filter(id=row_id).update(
         status=OutboxStatus.PENDING, next_attempt_at=datetime.now(UTC)
     )
     if not updated:
         raise NotFound(f"id: no outbox message {message_id}", field="id")
-    return await OutboxMessage.get(id=int(message_id))
+    return await OutboxMessage.get(id=row_id)
+
+
+async def discard_outbox(message_id: str) -> OutboxMessage:
+    """An admin's "never send this": one conditional update, so a message sent meanwhile stays SENT."""
+    row_id = _outbox_id(message_id)
+    updated = (
+        await OutboxMessage.filter(id=row_id).exclude(status=OutboxStatus.SENT).update(status=OutboxStatus.DISCARDED)
+    )
+    if not updated:
+        if await OutboxMessage.exists(id=row_id):
+            raise BadUserInput(f"id: outbox message {message_id} was already sent", field="id")
+        raise NotFound(f"id: no outbox message {message_id}", field="id")
+    return await OutboxMessage.get(id=row_id)

@@ -49,6 +49,13 @@ class Mutation(KeyMutation):
     async def retry_outbox_message(self, id: strawberry.ID) -> OutboxMessage:
         return OutboxMessage.of(await admin.retry_outbox(id))
 
+    @strawberry.mutation(
+        permission_classes=ADMIN,
+        description="[admin] Never sends an outbox email (status DISCARDED); one already sent is refused.",
+    )
+    async def discard_outbox_message(self, id: strawberry.ID) -> OutboxMessage:
+        return OutboxMessage.of(await admin.discard_outbox(id))
+
     @strawberry.mutation(permission_classes=ADMIN, description="[admin]")
     async def update_inventory_config(self, input: InventoryConfigInput) -> InventoryConfig:
         return InventoryConfig.of(await config.update_store_config(changes(input)))
