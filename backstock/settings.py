@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     max_tokens: int = 5000
     max_body_bytes: int = 1_048_576
     request_timeout: float = 10.0
+    # Fields selected once fragments are expanded. 300 takes GraphiQL's introspection query (229)
+    # and keeps graphql-core's validation of the worst documents near 100 ms (its check of
+    # overlapping fields grows with the square of the fields).
+    max_query_cost: int = 300
+    max_query_length: int = 20_000
 
     @property
     def is_sqlite(self) -> bool:
