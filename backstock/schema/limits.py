@@ -32,8 +32,8 @@ CACHED_QUERY_LENGTH = 4096
 
 @dataclass(frozen=True, slots=True)
 class Size:
-    """A selection set once its fragments are expanded: fields counts every field each time it
-    would be resolved, depth skips introspection fields (graphql-core's MaxIntrospectionDepthRule
+    """A selection set once its fragments are expanded: a field in a fragment counts at every
+    spread of it. Depth skips introspection fields (graphql-core's MaxIntrospectionDepthRule
     bounds those)."""
 
     depth: int = 0
