@@ -9,13 +9,17 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+import cross_web
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.parse_content_type import parse_content_type
 from strawberry.types import ExecutionResult
 from tortoise.contrib.starlette import RegisterTortoise
 
@@ -25,7 +29,7 @@ from backstock.schema import build_schema
 from backstock.schema.context import Context
 from backstock.schema.errors import with_code
 from backstock.settings import Settings, get_settings
-from backstock.web import graphiql, metrics
+from backstock.web import graphiql, metrics, transport
 from backstock.web.cors import cors
 from backstock.web.request_id import RequestIdStarlette
 
@@ -33,6 +37,9 @@ log = logging.getLogger("backstock")
 
 
 class BackstockGraphQL(GraphQL[Context, None]):
+    """strawberry's view, whose refusals of a request (bad body, no query) are raised again as
+    Starlette's HTTPException: the app answers those in JSON, as every other error."""
+
     def __init__(self, settings: Settings) -> None:
         super().__init__(
             build_schema(settings),
@@ -40,6 +47,38 @@ class BackstockGraphQL(GraphQL[Context, None]):
             allow_queries_via_get=False,
         )
         self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope, receive))
+        except cross_web.HTTPException as error:
+            raise HTTPException(error.status_code, error.reason) from error
+        await response(scope, receive, send)
+
+    async def parse_http_body(
+        self, request: cross_web.AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """Only JSON bodies: strawberry answers any other type 400, where 415 says what is wrong."""
+        content_type, _ = parse_content_type(request.content_type or "")
+        if request.method == "POST" and content_type != "application/json":
+            raise HTTPException(415, "The request body must be application/json.")
+        return await super().parse_http_body(request)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """strawberry takes any JSON value and fails (HTTP 500) on anything but an object, on
+        invalid UTF-8 and on deep nesting."""
+        try:
+            body = super().parse_json(data)
+        except UnicodeDecodeError as error:
+            raise HTTPException(400, "The request body is not valid UTF-8.") from error
+        except RecursionError as error:
+            raise HTTPException(400, "The request body is nested too deeply.") from error
+        if not isinstance(body, dict):
+            raise HTTPException(400, "The request body must be a JSON object with a `query` string.")
+        return body
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
         return await Context.for_request(request, response, self.settings)
@@ -101,5 +140,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     if settings.graphiql:
         routes.append(graphiql.static_files())
-    middleware = [Middleware(metrics.MetricsMiddleware), *cors(settings)]
-    return RequestIdStarlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    middleware = [
+        Middleware(metrics.MetricsMiddleware),
+        *cors(settings),
+        *transport.body_limit(settings.max_body_bytes),
+    ]
+    return RequestIdStarlette(
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers=transport.exception_handlers(settings.max_body_bytes),
+    )

@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     max_tokens: Positive = 5000
     max_body_bytes: Positive = 1_048_576
     request_timeout: Seconds = 10.0
+    # Fields selected once fragments are expanded. 300 takes GraphiQL's introspection query (229)
+    # and keeps graphql-core's validation of the worst documents near 100 ms (its check of
+    # overlapping fields grows with the square of the fields).
+    max_query_cost: Positive = 300
+    max_query_length: Positive = 20_000
 
     @field_validator("database_url")
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 
 import strawberry
 from graphql import GraphQLError
@@ -31,14 +32,38 @@ def with_code(error: GraphQLError) -> GraphQLError:
     return error
 
 
+LOGGED_TEXT = 200
+
+
+def loggable(value: object) -> str:
+    """Request text as the log may show it: repr() escapes newlines and control characters, so
+    a SKU cannot forge a log line, and it is cut short, so a huge input is not logged in full."""
+    text = repr(str(value))
+    return text if len(text) <= LOGGED_TEXT else f"{text[:LOGGED_TEXT]}... ({len(text)} characters)"
+
+
+def describe(error: BaseException) -> str:
+    """The exception and its causes with the frames that raised them: the frames are code, the
+    messages may repeat request input (a database error quoting a value), so they are escaped."""
+    parts: list[str] = []
+    current: BaseException | None = error
+    while current is not None and len(parts) < 10:  # bounded: a chain can loop
+        frames = "".join(traceback.format_tb(current.__traceback__))
+        parts.append(f"{frames}{type(current).__qualname__}: {loggable(current)}")
+        current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
+    return "\ncaused by:\n".join(parts)
+
+
 class Schema(strawberry.Schema):
     """Logs only unexpected errors, with their traceback: refusals are answers, not incidents."""
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         for error in errors:
-            if is_unexpected(error):
+            if is_unexpected(error) and error.original_error is not None:
                 logging.getLogger("backstock.graphql").error(
-                    "unexpected error in %s", error.path, exc_info=error.original_error
+                    "unexpected error in %s:\n%s",
+                    loggable(".".join(map(str, error.path or []))),
+                    describe(error.original_error),
                 )
 
 
