@@ -6,6 +6,23 @@ module per concern; this package re-exports them so callers write `rules.salable
 """
 
 from backstock.rules.allocation import backordered_total, cancel_split, ready_target, take_in_order
+from backstock.rules.caps import (
+    BACKORDER_LIMIT_EXCEEDED,
+    EVERY_GROUP,
+    GUEST,
+    NO_CAP,
+    CapSettings,
+    backorder_limit_error,
+    backorder_limit_message,
+    backorder_room,
+    customer_group,
+    decide_capped_line,
+    effective_caps,
+    group_settings,
+    is_group_code,
+    may_backorder,
+    validate_caps,
+)
 from backstock.rules.levels import StockLevel
 from backstock.rules.orders import LineProgress, OrderStatus, PaymentStatus, order_status, payment_status
 from backstock.rules.projection import (
@@ -65,9 +82,14 @@ from backstock.rules.stock import (
 )
 
 __all__ = [
+    "BACKORDER_LIMIT_EXCEEDED",
+    "EVERY_GROUP",
+    "GUEST",
+    "NO_CAP",
     "SETTING_FIELDS",
     "Availability",
     "BackorderMode",
+    "CapSettings",
     "DateChange",
     "Incoming",
     "LineDecision",
@@ -90,21 +112,30 @@ __all__ = [
     "ToldLine",
     "WaitingLine",
     "availability",
+    "backorder_limit_error",
+    "backorder_limit_message",
     "backorder_message",
     "backorder_notice",
+    "backorder_room",
     "backordered_total",
     "backorders_on",
     "cancel_split",
     "contract_name",
+    "customer_group",
     "date_change",
     "date_text",
+    "decide_capped_line",
     "decide_line",
+    "effective_caps",
     "effective_settings",
+    "group_settings",
     "incoming_quantity",
+    "is_group_code",
     "is_limited",
     "is_low_stock",
     "is_salable",
     "lead_time_violation",
+    "may_backorder",
     "merge_lines",
     "next_restock_date",
     "only_x_left",
@@ -122,6 +153,7 @@ __all__ = [
     "stock_status",
     "take_in_order",
     "threshold",
+    "validate_caps",
     "validate_settings",
     "visible_date",
 ]
