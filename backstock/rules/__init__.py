@@ -8,6 +8,19 @@ module per concern; this package re-exports them so callers write `rules.salable
 from backstock.rules.allocation import backordered_total, cancel_split, ready_target, take_in_order
 from backstock.rules.levels import StockLevel
 from backstock.rules.orders import LineProgress, OrderStatus, PaymentStatus, order_status, payment_status
+from backstock.rules.preorders import (
+    PREORDER_MESSAGE_MAX_LENGTH,
+    Preorder,
+    decide_preorder_line,
+    held_ready_target,
+    is_preorder_active,
+    preorder_availability,
+    preorder_notice,
+    preorder_salable_quantity,
+    preorder_ship_date,
+    release_allocation,
+    validate_preorder,
+)
 from backstock.rules.settings import (
     SETTING_FIELDS,
     BackorderMode,
@@ -42,6 +55,7 @@ from backstock.rules.stock import (
 )
 
 __all__ = [
+    "PREORDER_MESSAGE_MAX_LENGTH",
     "SETTING_FIELDS",
     "Availability",
     "BackorderMode",
@@ -51,6 +65,7 @@ __all__ = [
     "LineProgress",
     "OrderStatus",
     "PaymentStatus",
+    "Preorder",
     "ProductStock",
     "SettingViolation",
     "StockLevel",
@@ -64,20 +79,29 @@ __all__ = [
     "cancel_split",
     "contract_name",
     "decide_line",
+    "decide_preorder_line",
     "effective_settings",
+    "held_ready_target",
     "is_limited",
     "is_low_stock",
+    "is_preorder_active",
     "is_salable",
     "merge_lines",
     "only_x_left",
     "order_status",
     "overridden",
     "payment_status",
+    "preorder_availability",
+    "preorder_notice",
+    "preorder_salable_quantity",
+    "preorder_ship_date",
     "ready_target",
+    "release_allocation",
     "salable_quantity",
     "split_line",
     "stock_status",
     "take_in_order",
     "threshold",
+    "validate_preorder",
     "validate_settings",
 ]
