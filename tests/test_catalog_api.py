@@ -102,6 +102,7 @@ async def test_manual_stock_status_makes_it_out_of_stock(api: Api) -> None:
     await api.data('mutation { setStockStatus(sku: "POSTER", inStock: false) { inStock } }')
     product = await api.product("POSTER")
     assert (product["stockStatus"], product["isSalable"], product["quantity"]) == ("OUT_OF_STOCK", False, 10)
+    assert product["salableQuantity"] == 0  # the 10 units on hand cannot be sold
 
 
 async def test_the_seed_example_through_the_api(api: Api) -> None:
