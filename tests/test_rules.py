@@ -361,3 +361,24 @@ def test_take_in_order_never_hands_out_too_much(room_per_line: list[int], units:
     assert sum(n for _, n in taken) == min(units, sum(room for _, room in candidates))
     rooms = dict(candidates)
     assert all(0 < n <= rooms[key] for key, n in taken)
+
+
+@pytest.mark.parametrize(
+    ("settings", "level", "counter"),
+    [
+        (StockSettings(), StockLevel(rules.MAX_INT, 0), None),
+        (StockSettings(), StockLevel(rules.MAX_INT + 1, 0), "quantity on hand 2147483648"),
+        (StockSettings(), StockLevel(0, rules.MAX_INT + 1), "reserved quantity 2147483648"),
+        (StockSettings(backorders=SILENT, out_of_stock_threshold=-1), StockLevel(rules.MAX_INT, 0), "salable quantity"),
+        (StockSettings(backorders=SILENT), StockLevel(rules.MAX_INT, 0), None),  # unlimited: nothing to overflow
+    ],
+)
+def test_out_of_int_range_names_the_counter(settings: StockSettings, level: StockLevel, counter: str | None) -> None:
+    found = rules.out_of_int_range(settings, level)
+    assert found == counter if counter is None else found is not None and found.startswith(counter)
+
+
+def test_salable_quantity_never_passes_int() -> None:
+    """A store-wide threshold change is not checked against every product: the answer stays an Int."""
+    settings = StockSettings(backorders=SILENT, out_of_stock_threshold=-50)
+    assert rules.salable_quantity(settings, StockLevel(rules.MAX_INT, 0)) == rules.MAX_INT

@@ -142,11 +142,14 @@ async def _list_by_status(
     return Page(page, start + first < len(matching), len(matching))
 
 
-def _checked_overrides(product: Product, changes: dict[str, Any], store: rules.StockSettings) -> None:
+def _checked_overrides(product: Product, changes: dict[str, Any], store: rules.StockSettings) -> rules.StockSettings:
+    """Applies and validates the changes; returns the product's effective settings."""
     for field, value in changes.items():
         setattr(product, field, value)
     overrides = product.overrides()
-    validation.stock_settings(overrides, rules.effective_settings(store, overrides))
+    effective = rules.effective_settings(store, overrides)
+    validation.stock_settings(overrides, effective)
+    return effective
 
 
 async def create_product(data: dict[str, Any], store: rules.StockSettings) -> ProductView:
@@ -158,7 +161,8 @@ async def create_product(data: dict[str, Any], store: rules.StockSettings) -> Pr
         price=validation.price(data["price"]),
         in_stock=True if data.get("in_stock") is None else data["in_stock"],
     )
-    _checked_overrides(product, data.get("stock_settings") or {}, store)
+    settings = _checked_overrides(product, data.get("stock_settings") or {}, store)
+    validation.counters_fit(settings, rules.StockLevel(quantity, 0), "quantity")
     try:
         async with in_transaction():
             await product.save()
@@ -184,9 +188,9 @@ async def update_product(sku: str, name: str | None, price: Decimal | None, stor
 
 async def update_stock_settings(sku: str, changes: dict[str, Any], store: rules.StockSettings) -> ProductView:
     """Omitted fields stay, None means "follow the store default again"."""
-    product = await Product.get_or_none(sku=sku)
-    if product is None:
-        raise unknown_sku(sku)
-    _checked_overrides(product, changes, store)
+    current = await get_product(sku, store)
+    product = await Product.get(id=current.product.id)
+    settings = _checked_overrides(product, changes, store)
+    validation.counters_fit(settings, current.level, "outOfStockThreshold")
     await product.save(update_fields=[*changes, "updated_at"])
     return await get_product(sku, store)

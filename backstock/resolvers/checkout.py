@@ -42,6 +42,7 @@ from backstock.resolvers.stock import level_of, lock
 Lines = Sequence[tuple[str, int]]
 ATTEMPTS = 5
 MAX_LINES = 100
+MAX_TOTAL = Decimal("999999999999.99")  # the grand_total column: 14 digits, 2 after the point
 
 
 class _Contended(Exception):
@@ -51,7 +52,15 @@ class _Contended(Exception):
 def _merged(lines: Lines) -> list[tuple[str, int]]:
     if not 1 <= len(lines) <= MAX_LINES:
         raise BadUserInput(f"lines: an order needs 1 to {MAX_LINES} lines, got {len(lines)}", field="lines")
-    return rules.merge_lines(lines)
+    merged = rules.merge_lines(lines)
+    for sku, quantity in merged:
+        if quantity > rules.MAX_INT:
+            raise BadUserInput(
+                f"lines: the quantities of SKU {sku!r} add up to {quantity}, past {rules.MAX_INT}, "
+                "the largest Int GraphQL carries",
+                field="lines",
+            )
+    return merged
 
 
 async def quote(lines: Lines, store: rules.StockSettings) -> list[rules.LineDecision]:
@@ -126,7 +135,17 @@ async def _place(
         errors = [d.error for d, _ in decisions if d.error is not None]
         if errors:
             return errors
+        for d, item in decisions:
+            if item is not None:
+                settings = rules.effective_settings(store, item.product.overrides())
+                validation.counters_fit(
+                    settings, rules.StockLevel(item.quantity, item.product.reserved + d.requested), "lines"
+                )
         total = sum((item.product.price * d.requested for d, item in decisions if item), Decimal(0))
+        if total > MAX_TOTAL:
+            raise BadUserInput(
+                f"lines: the order total {total} is more than {MAX_TOTAL}, the most one order can hold", field="lines"
+            )
         order = await Order.create(
             number=order_number(),
             customer_email=email,

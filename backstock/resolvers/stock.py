@@ -48,6 +48,11 @@ def level_of(item: SourceItem) -> rules.StockLevel:
     return rules.StockLevel(item.quantity, item.product.reserved, item.product.in_stock)
 
 
+def _check_fits(item: SourceItem, on_hand: int, store: StoreConfig, field: str) -> None:
+    settings = rules.effective_settings(store.stock_settings(), item.product.overrides())
+    validation.counters_fit(settings, rules.StockLevel(on_hand, item.product.reserved), field)
+
+
 async def _change_on_hand(
     item: SourceItem, delta: int, reason: MovementReason, note: str | None, store: StoreConfig
 ) -> None:
@@ -63,6 +68,7 @@ async def set_stock_quantity(sku: str, quantity: int, store: StoreConfig) -> Pro
     validation.not_negative(quantity, "quantity")
     async with in_transaction():
         item = await lock_sku(sku)
+        _check_fits(item, quantity, store, "quantity")
         if quantity != item.quantity:
             await _change_on_hand(item, quantity - item.quantity, MovementReason.STOCK_COUNT, None, store)
     return await get_product(sku, store.stock_settings())
@@ -79,6 +85,7 @@ async def adjust_stock(sku: str, delta: int, reason: str | None, store: StoreCon
                 f"on hand cannot go below 0 (it is {item.quantity})",
                 field="delta",
             )
+        _check_fits(item, item.quantity + delta, store, "delta")
         if delta:
             await _change_on_hand(item, delta, MovementReason.ADJUSTMENT, note, store)
     return await get_product(sku, store.stock_settings())

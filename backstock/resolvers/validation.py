@@ -63,6 +63,15 @@ def not_negative(value: int, field: str) -> int:
     return value
 
 
+def counters_fit(settings: rules.StockSettings, level: rules.StockLevel, field: str) -> None:
+    """Refuses a change before it is written when a counter it leads to could not be read back as an Int."""
+    if (counter := rules.out_of_int_range(settings, level)) is not None:
+        raise BadUserInput(
+            f"{field}: this change would make the {counter}, past {rules.MAX_INT}, the largest Int GraphQL carries",
+            field=field,
+        )
+
+
 def stock_settings(level: Mapping[str, Any], effective: rules.StockSettings) -> None:
     """Raises the first violated setting rule (see rules.validate_settings) as BAD_USER_INPUT."""
     for violation in rules.validate_settings(level, effective):

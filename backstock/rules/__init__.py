@@ -6,7 +6,7 @@ module per concern; this package re-exports them so callers write `rules.salable
 """
 
 from backstock.rules.allocation import backordered_total, cancel_split, ready_target, take_in_order
-from backstock.rules.levels import StockLevel
+from backstock.rules.levels import MAX_INT, StockLevel
 from backstock.rules.orders import LineProgress, OrderStatus, PaymentStatus, order_status, payment_status
 from backstock.rules.settings import (
     SETTING_FIELDS,
@@ -35,6 +35,7 @@ from backstock.rules.stock import (
     is_salable,
     merge_lines,
     only_x_left,
+    out_of_int_range,
     salable_quantity,
     split_line,
     stock_status,
@@ -42,6 +43,7 @@ from backstock.rules.stock import (
 )
 
 __all__ = [
+    "MAX_INT",
     "SETTING_FIELDS",
     "Availability",
     "BackorderMode",
@@ -71,6 +73,7 @@ __all__ = [
     "merge_lines",
     "only_x_left",
     "order_status",
+    "out_of_int_range",
     "overridden",
     "payment_status",
     "ready_target",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from backstock.rules.allocation import backordered_total
-from backstock.rules.levels import StockLevel
+from backstock.rules.levels import MAX_INT, StockLevel
 from backstock.rules.settings import BackorderMode, StockSettings
 
 
@@ -47,12 +47,31 @@ def salable_quantity(settings: StockSettings, level: StockLevel) -> int | None:
     """How many more units can be sold; None means unlimited.
 
     The manual flag off means nothing can be sold, whatever is on hand (Magento's GetProductSalableQty).
+    Writes that would pass GraphQL's Int are refused (`out_of_int_range`), but a store-wide
+    threshold change can still push free - threshold past it: it is then reported as the Int maximum.
     """
     if not is_limited(settings):
         return None
     if not level.in_stock:
         return 0
+    return min(MAX_INT, _uncapped_salable(settings, level))
+
+
+def _uncapped_salable(settings: StockSettings, level: StockLevel) -> int:
     return max(0, level.free - threshold(settings))
+
+
+def out_of_int_range(settings: StockSettings, level: StockLevel) -> str | None:
+    """Names the first counter of `level` a client could not read back (beyond GraphQL's 32-bit Int), or None.
+
+    Checked before any write that raises a counter, so nothing unreadable is ever saved.
+    """
+    counters = {
+        "quantity on hand": level.on_hand,
+        "reserved quantity": level.reserved,
+        "salable quantity": _uncapped_salable(settings, level) if is_limited(settings) else 0,
+    }
+    return next((f"{name} {value}" for name, value in counters.items() if not -MAX_INT <= value <= MAX_INT), None)
 
 
 def is_salable(settings: StockSettings, level: StockLevel) -> bool:
