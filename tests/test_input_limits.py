@@ -3,6 +3,9 @@ nothing is written, and what was there keeps working."""
 
 from __future__ import annotations
 
+import base64
+import logging
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -102,3 +105,123 @@ async def test_a_store_threshold_past_int_keeps_the_listing_readable(api: Api) -
     )
     listing = await api.data(LISTING)
     assert listing["products"]["edges"][0]["node"]["salableQuantity"] == MAX_INT
+
+
+LONG_SKU = "S" * 65
+LONG_NUMBER = "N" * 300
+
+
+@pytest.fixture
+def no_tracebacks(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """A refusal is an answer, not an incident: nothing is logged at ERROR (nor the input repeated)."""
+    with caplog.at_level(logging.WARNING):
+        yield
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
+
+
+@pytest.mark.usefixtures("no_tracebacks")
+async def test_a_sku_longer_than_the_column_is_simply_not_found(api: Api) -> None:
+    await api.create_product("MUG", quantity=5)
+    product = await api.data("query($s: String!) { product(sku: $s) { sku } }", {"s": LONG_SKU}, admin=False)
+    assert product == {"product": None}
+    query = "query($s: [String!]) { products(filter: {skus: $s}) { totalCount edges { node { sku } } } }"
+    assert (await api.data(query, {"s": [LONG_SKU]}, admin=False))["products"] == {"totalCount": 0, "edges": []}
+    quote = "query($s: String!) { quote(input: {lines: [{sku: $s, quantity: 1}]}) { lines { error { code } } } }"
+    quoted = await api.data(quote, {"s": LONG_SKU}, admin=False)
+    assert quoted["quote"]["lines"][0]["error"]["code"] == "UNKNOWN_SKU"
+    rejected = (await api.data(CHECKOUT, checkout_input((LONG_SKU, 1)), admin=False))["checkout"]
+    assert [e["code"] for e in rejected["errors"]] == ["UNKNOWN_SKU"]
+
+
+@pytest.mark.usefixtures("no_tracebacks")
+@pytest.mark.parametrize(
+    "mutation",
+    [
+        "adjustStock(sku: $s, delta: 1) { sku }",
+        "setStockQuantity(sku: $s, quantity: 1) { sku }",
+        "setStockStatus(sku: $s, inStock: false) { sku }",
+        'updateProduct(sku: $s, input: {name: "x"}) { sku }',
+        "updateStockSettings(sku: $s, input: {minSaleQuantity: 1}) { sku }",
+    ],
+)
+async def test_admin_mutations_on_a_long_sku_are_not_found(api: Api, mutation: str) -> None:
+    error = await api.error(f"mutation($s: String!) {{ {mutation} }}", {"s": LONG_SKU})
+    assert error["extensions"] == {"code": "NOT_FOUND", "field": "sku"}
+
+
+@pytest.mark.usefixtures("no_tracebacks")
+async def test_an_order_number_longer_than_the_column(api: Api) -> None:
+    query = "query($n: String!, $e: String) { order(number: $n, email: $e) { number } }"
+    assert (await api.data(query, {"n": LONG_NUMBER, "e": "sam@example.com"}, admin=False))["order"] is None
+    assert (await api.data(query, {"n": LONG_NUMBER}))["order"] is None
+    for mutation in ("shipOrder(number: $n) { number }", "cancelOrder(number: $n) { number }"):
+        error = await api.error(f"mutation($n: String!) {{ {mutation} }}", {"n": LONG_NUMBER})
+        assert error["extensions"] == {"code": "NOT_FOUND", "field": "number"}
+
+
+@pytest.mark.usefixtures("no_tracebacks")
+@pytest.mark.parametrize("key", ["k" * 129, "with space", "new\nline", "émoji-🙂", ""])
+async def test_a_malformed_idempotency_key_is_refused(api: Api, key: str) -> None:
+    await api.create_product("MUG", quantity=5)
+    error = await api.error(CHECKOUT, checkout_input(("MUG", 1), key=key), admin=False)
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "idempotencyKey"}
+    assert (await api.product("MUG"))["reservedQuantity"] == 0
+
+
+async def test_the_longest_idempotency_key_is_accepted(api: Api) -> None:
+    await api.create_product("MUG", quantity=5)
+    key = "Az09._:-" * 16
+    first = await api.checkout(("MUG", 1), key=key)
+    assert (await api.checkout(("MUG", 1), key=key))["number"] == first["number"]
+
+
+@pytest.mark.usefixtures("no_tracebacks")
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "garbage!",
+        base64.urlsafe_b64encode(b"product:99999999999999999999").decode(),
+        base64.urlsafe_b64encode(b"product:\xff").decode(),
+        "x" * 10_000,
+    ],
+)
+async def test_a_bad_cursor_is_refused(api: Api, cursor: str) -> None:
+    for status in ("", ", filter: {stockStatus: IN_STOCK}"):
+        error = await api.error(
+            f"query($a: String) {{ products(after: $a{status}) {{ totalCount }} }}", {"a": cursor}, admin=False
+        )
+        assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "after"}
+
+
+@pytest.mark.usefixtures("no_tracebacks")
+async def test_too_many_skus_in_a_filter_are_refused(api: Api) -> None:
+    query = "query($s: [String!]) { products(filter: {skus: $s}) { totalCount } }"
+    assert (await api.data(query, {"s": [f"S{i}" for i in range(500)]}, admin=False))["products"]["totalCount"] == 0
+    error = await api.error(query, {"s": [f"S{i}" for i in range(501)]}, admin=False)
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "filter.skus"}
+    assert "500" in error["message"]
+
+
+@pytest.mark.usefixtures("no_tracebacks")
+async def test_a_quote_or_cart_over_100_lines_is_refused(api: Api) -> None:
+    lines = [(f"S{i}", 1) for i in range(101)]
+    query = "query($lines: [LineInput!]!) { quote(input: {lines: $lines}) { isOrderable } }"
+    error = await api.error(query, {"lines": checkout_input(*lines)["input"]["lines"]}, admin=False)
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "lines"}
+    error = await api.error(CHECKOUT, checkout_input(*lines), admin=False)
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "lines"}
+
+
+@pytest.mark.usefixtures("no_tracebacks")
+async def test_other_lookups_past_their_limits(api: Api) -> None:
+    error = await api.error('mutation { retryOutboxMessage(id: "99999999999999999999") { id } }')
+    assert error["extensions"] == {"code": "NOT_FOUND", "field": "id"}
+    error = await api.error("query($s: String!) { stockMovements(sku: $s) { reason } }", {"s": LONG_SKU})
+    assert error["extensions"] == {"code": "NOT_FOUND", "field": "sku"}
+    for first in (-1, 101):
+        error = await api.error(f"{{ products(first: {first}) {{ totalCount }} }}", admin=False)
+        assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "first"}
+    for query in ("outboxMessages", 'stockMovements(sku: "MUG", '):
+        call = f"{query}(first: 501)" if query == "outboxMessages" else f"{query}first: 501)"
+        error = await api.error(f"{{ {call} {{ createdAt }} }}")
+        assert error["extensions"]["code"] in {"BAD_USER_INPUT", "NOT_FOUND"}

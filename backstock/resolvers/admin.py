@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 from backstock.models import OutboxMessage, OutboxStatus, Product, StockMovement
+from backstock.resolvers import validation
 from backstock.resolvers.errors import BadUserInput, NotFound, unknown_sku
+from backstock.rules import MAX_INT
 
 MAX_ROWS = 500
 
@@ -23,7 +25,7 @@ async def outbox(status: OutboxStatus | None, first: int) -> list[OutboxMessage]
 
 
 async def movements(sku: str, since: date | None, first: int) -> list[StockMovement]:
-    product = await Product.get_or_none(sku=sku)
+    product = await Product.get_or_none(sku=sku) if validation.fits(Product, "sku", sku) else None
     if product is None:
         raise unknown_sku(sku)
     query = StockMovement.filter(product_id=product.id)
@@ -34,8 +36,10 @@ async def movements(sku: str, since: date | None, first: int) -> list[StockMovem
 
 async def retry_outbox(message_id: str) -> OutboxMessage:
     """An admin's "send it again now": the row becomes due at once, its history kept."""
-    if not message_id.isdigit():
+    if not (message_id.isascii() and message_id.isdigit()):
         raise BadUserInput(f"id: {message_id!r} is not an outbox message id", field="id")
+    if len(message_id) > len(str(MAX_INT)) or int(message_id) > MAX_INT:
+        raise NotFound("id: no outbox message has so large an id", field="id")
     updated = await OutboxMessage.filter(id=int(message_id)).update(
         status=OutboxStatus.PENDING, next_attempt_at=datetime.now(UTC)
     )

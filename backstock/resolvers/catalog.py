@@ -72,6 +72,8 @@ def views_of(products: Iterable[Product], store: rules.StockSettings) -> list[Pr
 
 
 async def find_product(sku: str, store: rules.StockSettings) -> ProductView | None:
+    if not validation.fits(Product, "sku", sku):
+        return None
     products = await with_on_hand(Product.filter(sku=sku))
     return next(iter(views_of(products, store)), None)
 
@@ -90,11 +92,11 @@ def encode_cursor(product_id: int) -> str:
 def decode_cursor(cursor: str) -> int:
     try:
         kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if kind == "product" and value.isdigit():
+        if kind == "product" and value.isascii() and value.isdigit() and int(value) <= rules.MAX_INT:
             return int(value)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass
-    raise BadUserInput(f"after: {cursor!r} is not a cursor this API returned", field="after")
+    raise BadUserInput("after: not a cursor this API returned (use a cursor or endCursor of a page)", field="after")
 
 
 MAX_PAGE = 100
@@ -114,7 +116,7 @@ async def list_products(
     """
     if not 0 <= first <= MAX_PAGE:
         raise BadUserInput(f"first must be between 0 and {MAX_PAGE}, got {first}", field="first")
-    query = Product.all() if skus is None else Product.filter(sku__in=skus)
+    query = Product.all() if skus is None else Product.filter(sku__in=validation.filter_skus(skus))
     if status is not None:
         return await _list_by_status(query, store, first, after, status)
     total = await query.count()
@@ -175,9 +177,7 @@ async def create_product(data: dict[str, Any], store: rules.StockSettings) -> Pr
 
 
 async def update_product(sku: str, name: str | None, price: Decimal | None, store: rules.StockSettings) -> ProductView:
-    product = await Product.get_or_none(sku=sku)
-    if product is None:
-        raise unknown_sku(sku)
+    product = await Product.get(id=(await get_product(sku, store)).product.id)
     if name is not None:
         product.name = validation.name(name)
     if price is not None:

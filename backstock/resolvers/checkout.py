@@ -67,7 +67,10 @@ async def quote(lines: Lines, store: rules.StockSettings) -> list[rules.LineDeci
     """What checkout would decide for each line now; reserves nothing."""
     merged = _merged(lines)
     views = {
-        v.product.sku: v for v in views_of(await with_on_hand(Product.filter(sku__in=[s for s, _ in merged])), store)
+        v.product.sku: v
+        for v in views_of(
+            await with_on_hand(Product.filter(sku__in=validation.possible_skus(s for s, _ in merged))), store
+        )
     }
     return [rules.decide_line(sku, quantity, _stock(views.get(sku))) for sku, quantity in merged]
 
@@ -93,6 +96,8 @@ async def checkout(
     """Places the order, or returns every refused line (nothing is reserved then)."""
     email = validation.email(email, "customer.email")
     name = validation.name(name, "customer.name") if name is not None else None
+    if idempotency_key is not None:
+        validation.idempotency_key(idempotency_key)
     merged = _merged(lines)
     fingerprint = _fingerprint(merged)
     if idempotency_key is not None and (first := await _replay(idempotency_key, fingerprint)) is not None:

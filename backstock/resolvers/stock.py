@@ -25,9 +25,13 @@ from backstock.resolvers.errors import BadUserInput, unknown_sku
 async def lock(*, skus: Sequence[str] = (), ids: Sequence[int] = ()) -> dict[int, SourceItem]:
     """Locks and loads products (by SKU or by id) with their default source item, keyed by product id.
 
-    Filtering through the relation makes the join an inner one, which FOR UPDATE requires.
+    Filtering through the relation makes the join an inner one, which FOR UPDATE requires (an
+    empty filter would leave it outer, so nothing to find is answered without a query).
     """
-    by = {"product__sku__in": skus} if skus else {"product__id__in": ids}
+    wanted: Sequence[object] = validation.possible_skus(skus) if skus else ids
+    if not wanted:
+        return {}
+    by = {"product__sku__in": wanted} if skus else {"product__id__in": wanted}
     items = (
         await SourceItem.filter(source_code=DEFAULT_SOURCE, **by)
         .select_related("product")
@@ -92,6 +96,6 @@ async def adjust_stock(sku: str, delta: int, reason: str | None, store: StoreCon
 
 
 async def set_stock_status(sku: str, in_stock: bool, store: StoreConfig) -> ProductView:
-    if not await Product.filter(sku=sku).update(in_stock=in_stock):
+    if not validation.fits(Product, "sku", sku) or not await Product.filter(sku=sku).update(in_stock=in_stock):
         raise unknown_sku(sku)
     return await get_product(sku, store.stock_settings())

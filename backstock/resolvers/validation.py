@@ -7,14 +7,51 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from tortoise.models import Model
+
 from backstock import rules
+from backstock.models import Product
 from backstock.resolvers.errors import BadUserInput
 
 _EMAIL = re.compile(
     r"^[^@\s\x00-\x1f\x7f<>,;:\"()\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
 )
 _SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
+_IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 MAX_PRICE = Decimal("9999999999.99")
+MAX_FILTER_SKUS = 500
+
+
+def fits(model: type[Model], field: str, value: str) -> bool:
+    """Whether `value` could be stored in that column: a longer lookup can only find nothing.
+
+    Tortoise validates filter values against the column's max_length and raises on a longer
+    one, so every lookup by client text asks this first and answers "not found" itself.
+    """
+    max_length: int | None = model._meta.fields_map[field].max_length  # type: ignore[attr-defined]
+    return max_length is None or len(value) <= max_length
+
+
+def idempotency_key(value: str) -> str:
+    if not _IDEMPOTENCY_KEY.match(value):
+        raise BadUserInput(
+            "idempotencyKey must be 1 to 128 letters, digits or . _ : - characters", field="idempotencyKey"
+        )
+    return value
+
+
+def possible_skus(values: Iterable[str]) -> list[str]:
+    """The SKUs that could exist: the others are simply not found."""
+    return [value for value in values if fits(Product, "sku", value)]
+
+
+def filter_skus(values: list[str]) -> list[str]:
+    """A product filter's SKUs; more than MAX_FILTER_SKUS is refused before any query."""
+    if len(values) > MAX_FILTER_SKUS:
+        raise BadUserInput(
+            f"filter.skus may hold at most {MAX_FILTER_SKUS} SKUs, got {len(values)}", field="filter.skus"
+        )
+    return possible_skus(values)
 
 
 def email(value: str, field: str) -> str:
