@@ -225,3 +225,17 @@ async def test_other_lookups_past_their_limits(api: Api) -> None:
         call = f"{query}(first: 501)" if query == "outboxMessages" else f"{query}first: 501)"
         error = await api.error(f"{{ {call} {{ createdAt }} }}")
         assert error["extensions"]["code"] in {"BAD_USER_INPUT", "NOT_FOUND"}
+
+
+async def test_a_key_replayed_by_another_customer_is_a_conflict_revealing_nothing(api: Api) -> None:
+    await api.create_product("MUG", quantity=5, price="12.34")
+    first = await api.checkout(("MUG", 2), email="first@example.com", key="cart-1")
+    same = await api.checkout(("MUG", 2), email="FIRST@Example.com", key="cart-1")
+    assert same["number"] == first["number"]  # the same customer's retry, whatever the case of the email
+    body = await api.post(CHECKOUT, checkout_input(("MUG", 2), email="other@example.com", key="cart-1"))
+    assert body["data"] is None
+    (error,) = body["errors"]
+    assert error["extensions"] == {"code": "CONFLICT", "field": "idempotencyKey"}
+    for secret in (first["number"], "first@example.com", "24.68"):
+        assert secret not in str(body)
+    assert (await api.product("MUG"))["reservedQuantity"] == 2

@@ -100,7 +100,7 @@ async def checkout(
         validation.idempotency_key(idempotency_key)
     merged = _merged(lines)
     fingerprint = _fingerprint(merged)
-    if idempotency_key is not None and (first := await _replay(idempotency_key, fingerprint)) is not None:
+    if idempotency_key is not None and (first := await _replay(idempotency_key, fingerprint, email)) is not None:
         return await load_order(first)
     for _ in range(ATTEMPTS):
         try:
@@ -108,17 +108,25 @@ async def checkout(
         except _Contended:
             continue
         except IntegrityError:
-            if idempotency_key is None or (first := await _replay(idempotency_key, fingerprint)) is None:
+            if idempotency_key is None or (first := await _replay(idempotency_key, fingerprint, email)) is None:
                 raise
             return await load_order(first)
     raise Conflict("checkout: the stock of these products is changing too fast, please retry")
 
 
-async def _replay(key: str, fingerprint: str) -> Order | None:
+async def _replay(key: str, fingerprint: str, email: str) -> Order | None:
+    """The order this key placed, when the retry is the same request by the same customer.
+
+    Another customer's email gets the same answer as other lines: a key must not let
+    anyone read someone else's order (its number, email or total).
+    """
     order = await Order.get_or_none(idempotency_key=key)
-    if order is not None and order.request_fingerprint != fingerprint:
+    if order is not None and (
+        order.request_fingerprint != fingerprint or order.customer_email.lower() != email.lower()
+    ):
         raise Conflict(
-            f"idempotencyKey: {key!r} was already used for an order with other lines", field="idempotencyKey"
+            "idempotencyKey: this key was already used for another checkout request; use a new key for a new order",
+            field="idempotencyKey",
         )
     return order
 
