@@ -239,3 +239,47 @@ async def test_a_key_replayed_by_another_customer_is_a_conflict_revealing_nothin
     for secret in (first["number"], "first@example.com", "24.68"):
         assert secret not in str(body)
     assert (await api.product("MUG"))["reservedQuantity"] == 2
+
+
+async def test_low_stock_recipients_null_is_refused_by_name(api: Api) -> None:
+    error = await api.error("mutation { updateInventoryConfig(input: {lowStockRecipients: null}) { backorders } }")
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "lowStockRecipients"}
+
+
+CREATE = "mutation($input: ProductInput!) { createProduct(input: $input) { price } }"
+
+
+@pytest.mark.usefixtures("no_tracebacks")
+@pytest.mark.parametrize(
+    "price",
+    ["-0", "-0.00", "1_000.00", "\uff11\uff10.\uff10\uff10", "1e3", "1E+2", "NaN", "Infinity", " 10", "10.", ".5", 10],
+)
+async def test_a_price_that_is_not_a_plain_decimal_is_refused(api: Api, price: object) -> None:
+    variables = {"input": {"sku": "MUG", "name": "Mug", "price": price}}
+    error = await api.error(CREATE, variables)
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "price" in error["message"] or error["extensions"].get("field") == "price"
+    assert (await api.data('{ product(sku: "MUG") { sku } }'))["product"] is None
+
+
+@pytest.mark.parametrize(
+    "mutation",
+    [
+        'createProduct(input: {sku: "MUG", name: "Mug", price: "1_000.00"}) { price }',
+        'updateProduct(sku: "MUG", input: {price: "NaN"}) { price }',
+    ],
+)
+async def test_a_price_literal_that_is_not_a_plain_decimal_is_refused(api: Api, mutation: str) -> None:
+    """A literal's error points at it (locations); graphql-core gives no field path for literals."""
+    await api.create_product("MUG", price="3.00")
+    error = await api.error(f"mutation {{ {mutation} }}")
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "Decimal must be a string of ASCII digits" in error["message"]
+    assert error["locations"]
+    assert (await api.product("MUG"))["price"] == "3.00"
+
+
+async def test_a_plain_decimal_price_is_accepted(api: Api) -> None:
+    assert (await api.data(CREATE, {"input": {"sku": "MUG", "name": "Mug", "price": "0012.50"}}))["createProduct"] == {
+        "price": "12.50"
+    }

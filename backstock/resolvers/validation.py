@@ -83,11 +83,12 @@ def name(value: str, field: str = "name") -> str:
 
 
 def price(value: Decimal, field: str = "price") -> Decimal:
+    """No sign at all: "-0" is 0 to arithmetic, but not what a merchant meant to type."""
     try:
         exact = value.quantize(Decimal("0.01"))
     except InvalidOperation as exc:
         raise BadUserInput(f"{field} must be a decimal amount, got {value!r}", field=field) from exc
-    if not value.is_finite() or exact != value or not Decimal(0) <= value <= MAX_PRICE:
+    if not value.is_finite() or value.is_signed() or exact != value or not Decimal(0) <= value <= MAX_PRICE:
         raise BadUserInput(
             f"{field} must be between 0 and {MAX_PRICE} with at most 2 decimals, got {value}", field=field
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -10,6 +11,7 @@ from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionContext
 
 from backstock.resolvers.errors import BackstockError
+from backstock.schema.scalars import SCALARS
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -32,7 +34,13 @@ def with_code(error: GraphQLError) -> GraphQLError:
 
 
 class Schema(strawberry.Schema):
-    """Logs only unexpected errors, with their traceback: refusals are answers, not incidents."""
+    """Logs only unexpected errors, with their traceback: refusals are answers, not incidents.
+
+    Every schema of this class serves the contract's own scalars (strict Decimal, @specifiedBy).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **{**kwargs, "scalar_overrides": SCALARS})
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         for error in errors:
