@@ -100,6 +100,7 @@ def decode_cursor(cursor: str) -> int:
 
 
 MAX_PAGE = 100
+DEFAULT_PAGE = 20
 
 
 async def list_products(

@@ -64,25 +64,25 @@ class Product:
     only_x_left: int | None = strawberry.field(
         description="The salable quantity when it is above 0 and at or below onlyXLeftThreshold; else null."
     )
-    quantity: int = strawberry.field(permission_classes=ADMIN, description="[admin] Units on hand.")
-    reserved_quantity: int = strawberry.field(
+    quantity: int | None = strawberry.field(permission_classes=ADMIN, description="[admin] Units on hand.")
+    reserved_quantity: int | None = strawberry.field(
         permission_classes=ADMIN, description="[admin] Units ordered and not yet shipped or cancelled."
     )
-    backordered_quantity: int = strawberry.field(
+    backordered_quantity: int | None = strawberry.field(
         permission_classes=ADMIN, description="[admin] Ordered units that wait for stock (sum over open order lines)."
     )
-    in_stock: bool = strawberry.field(
+    in_stock: bool | None = strawberry.field(
         permission_classes=ADMIN,
         description="[admin] The manual stock status flag; false makes the product OUT_OF_STOCK whatever its quantity.",
     )
-    is_low_stock: bool = strawberry.field(permission_classes=ADMIN, description="[admin]")
+    is_low_stock: bool | None = strawberry.field(permission_classes=ADMIN, description="[admin]")
 
     @strawberry.field(description="The notice a shopper ordering `quantity` units must see, or null when none is due.")
-    def backorder_message(self, quantity: int = 1) -> str | None:
-        return rules.backorder_message(self.view.stock, quantity)
+    def backorder_message(self, quantity: int | None = 1) -> str | None:
+        return rules.backorder_message(self.view.stock, 1 if quantity is None else quantity)
 
     @strawberry.field(permission_classes=ADMIN, description="[admin]")
-    def stock_settings(self) -> StockSettings:
+    def stock_settings(self) -> StockSettings | None:
         return StockSettings(**vars(self.view.settings), overridden=rules.overridden(self.view.product.overrides()))
 
     @classmethod

@@ -28,11 +28,15 @@ class Query:
 
     @strawberry.field
     async def products(
-        self, info: AppInfo, first: int = 20, after: str | None = None, filter: ProductFilter | None = None
+        self,
+        info: AppInfo,
+        first: int | None = catalog.DEFAULT_PAGE,
+        after: str | None = None,
+        filter: ProductFilter | None = None,
     ) -> ProductConnection:
         page = await catalog.list_products(
             await info.context.store(),
-            first,
+            catalog.DEFAULT_PAGE if first is None else first,
             after,
             filter.skus if filter else None,
             filter.stock_status if filter else None,
