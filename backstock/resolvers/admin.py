@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, time
 from backstock.models import OutboxMessage, OutboxStatus, Product, StockMovement
 from backstock.resolvers import validation
 from backstock.resolvers.errors import BadUserInput, NotFound, unknown_sku
-from backstock.rules import MAX_INT
 
 MAX_ROWS = 500
+MAX_ID = 2**63 - 1  # outbox ids are BIGINT: a larger number cannot even be compared with one
 
 
 def _limit(first: int) -> int:
@@ -38,7 +38,7 @@ async def retry_outbox(message_id: str) -> OutboxMessage:
     """An admin's "send it again now": the row becomes due at once, its history kept."""
     if not (message_id.isascii() and message_id.isdigit()):
         raise BadUserInput(f"id: {message_id!r} is not an outbox message id", field="id")
-    if len(message_id) > len(str(MAX_INT)) or int(message_id) > MAX_INT:
+    if len(message_id) > len(str(MAX_ID)) or int(message_id) > MAX_ID:
         raise NotFound("id: no outbox message has so large an id", field="id")
     updated = await OutboxMessage.filter(id=int(message_id)).update(
         status=OutboxStatus.PENDING, next_attempt_at=datetime.now(UTC)
