@@ -85,6 +85,13 @@ async def test_a_reservation_past_int_is_refused_before_writing(api: Api) -> Non
     await assert_still_readable(api, "MUG", 0)
 
 
+async def test_an_order_total_past_what_an_order_holds_is_refused(api: Api) -> None:
+    await api.create_product("GOLD", quantity=200, price="9999999999.99")
+    error = await api.error(CHECKOUT, checkout_input(("GOLD", 101)), admin=False)
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "lines"}
+    assert (await api.product("GOLD"))["reservedQuantity"] == 0
+
+
 @pytest.mark.parametrize("operation", ["quote", "checkout"])
 async def test_lines_of_one_sku_summing_past_int_are_refused(api: Api, operation: str) -> None:
     await api.create_product("MUG", quantity=0, backorders=SILENT, maxSaleQuantity=MAX_INT)
@@ -241,9 +248,20 @@ async def test_a_key_replayed_by_another_customer_is_a_conflict_revealing_nothin
     assert (await api.product("MUG"))["reservedQuantity"] == 2
 
 
-async def test_low_stock_recipients_null_is_refused_by_name(api: Api) -> None:
+async def test_low_stock_recipients_null_or_too_many_are_refused_by_name(api: Api) -> None:
     error = await api.error("mutation { updateInventoryConfig(input: {lowStockRecipients: null}) { backorders } }")
     assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "lowStockRecipients"}
+    query = "mutation($r: [String!]) { updateInventoryConfig(input: {lowStockRecipients: $r}) { lowStockRecipients } }"
+    error = await api.error(query, {"r": [f"ops{i}@example.com" for i in range(21)]})
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "lowStockRecipients"}
+    assert (
+        len(
+            (await api.data(query, {"r": [f"ops{i}@example.com" for i in range(20)]}))["updateInventoryConfig"][
+                "lowStockRecipients"
+            ]
+        )
+        == 20
+    )
 
 
 CREATE = "mutation($input: ProductInput!) { createProduct(input: $input) { price } }"

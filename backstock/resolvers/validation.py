@@ -20,6 +20,7 @@ _SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 MAX_PRICE = Decimal("9999999999.99")
 MAX_FILTER_SKUS = 500
+MAX_RECIPIENTS = 20
 
 
 def fits(model: type[Model], field: str, value: str) -> bool:
@@ -62,7 +63,10 @@ def email(value: str, field: str) -> str:
     return value
 
 
-def emails(values: Iterable[str], field: str) -> list[str]:
+def emails(values: list[str], field: str) -> list[str]:
+    """A list of recipients: each a valid address, and a handful at most (every email goes to all of them)."""
+    if len(values) > MAX_RECIPIENTS:
+        raise BadUserInput(f"{field} may hold at most {MAX_RECIPIENTS} addresses, got {len(values)}", field=field)
     return [email(value, field) for value in values]
 
 

@@ -34,7 +34,7 @@ class InventoryConfigInput:
     quantity_increments: int | None = strawberry.UNSET
     low_stock_recipients: list[str] | None = strawberry.field(
         default=strawberry.UNSET,
-        description="Addresses the low-stock email goes to (valid emails; may be empty, not null).",
+        description="Addresses the low-stock email goes to: at most 20 valid emails; may be empty, not null.",
     )
 
 
