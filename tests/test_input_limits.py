@@ -167,12 +167,19 @@ async def test_an_order_number_longer_than_the_column(api: Api) -> None:
 
 
 @pytest.mark.usefixtures("no_tracebacks")
-@pytest.mark.parametrize("key", ["k" * 129, "with space", "new\nline", "émoji-🙂", ""])
+@pytest.mark.parametrize("key", ["k" * 129, "with space", "new\nline", "trailing\n", "émoji-🙂", ""])
 async def test_a_malformed_idempotency_key_is_refused(api: Api, key: str) -> None:
     await api.create_product("MUG", quantity=5)
     error = await api.error(CHECKOUT, checkout_input(("MUG", 1), key=key), admin=False)
     assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "idempotencyKey"}
     assert (await api.product("MUG"))["reservedQuantity"] == 0
+
+
+@pytest.mark.parametrize("sku", ["MUG\n", "MUG\nINFO forged log line", " MUG", "S" * 65])
+async def test_a_new_sku_must_be_plain(api: Api, sku: str) -> None:
+    error = await api.error(CREATE, {"input": {"sku": sku, "name": "Mug", "price": "1.00"}})
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "sku"}
+    assert (await api.data(LISTING))["products"]["totalCount"] == 0
 
 
 async def test_the_longest_idempotency_key_is_accepted(api: Api) -> None:

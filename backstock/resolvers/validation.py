@@ -16,8 +16,9 @@ from backstock.resolvers.errors import BadUserInput
 _EMAIL = re.compile(
     r"^[^@\s\x00-\x1f\x7f<>,;:\"()\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
 )
-_SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
-_IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+# Used with fullmatch: `$` would let a trailing newline through.
+_SKU = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,63}")
+_IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 MAX_PRICE = Decimal("9999999999.99")
 MAX_FILTER_SKUS = 500
 MAX_RECIPIENTS = 20
@@ -34,7 +35,7 @@ def fits(model: type[Model], field: str, value: str) -> bool:
 
 
 def idempotency_key(value: str) -> str:
-    if not _IDEMPOTENCY_KEY.match(value):
+    if not _IDEMPOTENCY_KEY.fullmatch(value):
         raise BadUserInput(
             "idempotencyKey must be 1 to 128 letters, digits or . _ : - characters", field="idempotencyKey"
         )
@@ -71,7 +72,7 @@ def emails(values: list[str], field: str) -> list[str]:
 
 
 def sku(value: str, field: str = "sku") -> str:
-    if not _SKU.match(value):
+    if not _SKU.fullmatch(value):
         raise BadUserInput(
             f"{field} must be 1 to 64 letters, digits or . _ / - starting with a letter or digit, got {value!r}",
             field=field,
