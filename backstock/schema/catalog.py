@@ -84,7 +84,10 @@ class Product:
         permission_classes=ADMIN,
         description="[admin] The manual stock status flag; false makes the product OUT_OF_STOCK whatever its quantity.",
     )
-    is_low_stock: bool | None = strawberry.field(permission_classes=ADMIN, description="[admin]")
+    is_low_stock: bool | None = strawberry.field(
+        permission_classes=ADMIN,
+        description="[admin] Whether free units (on hand minus reserved) are at or below notifyForQuantityBelow.",
+    )
 
     @strawberry.field(description="The notice a shopper ordering `quantity` units must see, or null when none is due.")
     def backorder_message(
@@ -95,7 +98,9 @@ class Product:
     ) -> str | None:
         return rules.backorder_message(self.view.stock, 1 if quantity is None else quantity)
 
-    @strawberry.field(permission_classes=ADMIN, description="[admin]")
+    @strawberry.field(
+        permission_classes=ADMIN, description="[admin] The product's effective stock settings, and which it overrides."
+    )
     def stock_settings(self) -> StockSettings | None:
         return StockSettings(**vars(self.view.settings), overridden=rules.overridden(self.view.product.overrides()))
 
