@@ -21,6 +21,15 @@ ADMIN_ONLY = [
 ]
 
 
+def answered(data: object) -> list[object]:
+    """Every value the answer carries besides null: an admin field refused leaves none."""
+    if isinstance(data, dict):
+        return [leaf for value in data.values() for leaf in answered(value)]
+    if isinstance(data, list):
+        return [leaf for value in data for leaf in answered(value)]
+    return [] if data is None else [data]
+
+
 @pytest.mark.parametrize("query", ADMIN_ONLY)
 @pytest.mark.parametrize("token", [None, "wrong-token", ADMIN_TOKEN + "x"])
 async def test_admin_fields_refuse_without_the_token(api: Api, query: str, token: str | None) -> None:
@@ -35,6 +44,19 @@ async def test_storefront_fields_need_no_token(api: Api) -> None:
     await api.create_product("X", quantity=2)
     data = await api.data('{ product(sku: "X") { sku stockStatus salableQuantity } }', admin=False)
     assert data == {"product": {"sku": "X", "stockStatus": "IN_STOCK", "salableQuantity": 2}}
+
+
+async def test_a_storefront_asking_an_admin_field_still_gets_the_listing(api: Api) -> None:
+    for sku in ("A", "B"):
+        await api.create_product(sku, quantity=2)
+    query = "{ products { totalCount edges { node { sku salableQuantity quantity stockSettings { backorders } } } } }"
+    body = await api.post(query)
+    assert body["data"]["products"]["totalCount"] == 2
+    assert [edge["node"] for edge in body["data"]["products"]["edges"]] == [
+        {"sku": sku, "salableQuantity": 2, "quantity": None, "stockSettings": None} for sku in ("A", "B")
+    ]
+    assert {error["extensions"]["code"] for error in body["errors"]} == {"UNAUTHENTICATED"}
+    assert {tuple(error["path"][-1:]) for error in body["errors"]} == {("quantity",), ("stockSettings",)}
 
 
 async def test_unexpected_errors_are_masked_and_logged(

@@ -102,6 +102,7 @@ async def test_manual_stock_status_makes_it_out_of_stock(api: Api) -> None:
     await api.data('mutation { setStockStatus(sku: "POSTER", inStock: false) { inStock } }')
     product = await api.product("POSTER")
     assert (product["stockStatus"], product["isSalable"], product["quantity"]) == ("OUT_OF_STOCK", False, 10)
+    assert product["salableQuantity"] == 0  # the 10 units on hand cannot be sold
 
 
 async def test_the_seed_example_through_the_api(api: Api) -> None:
@@ -248,3 +249,11 @@ async def test_listing_costs_the_same_queries_for_5_or_100_products(api: Api) ->
         data = await api.data(LISTING)
     assert len(data["products"]["edges"]) == 100
     assert len(small) == len(large) <= 3, large
+
+
+async def test_an_explicit_null_means_the_default(api: Api) -> None:
+    """The contract's `first: Int = 20` and `quantity: Int = 1` are nullable: null is the default."""
+    await api.create_product("BAG", quantity=0, backorders=NOTIFY)
+    query = "query($f: Int, $q: Int) { products(first: $f) { edges { node { backorderMessage(quantity: $q) } } } }"
+    data = await api.data(query, {"f": None, "q": None}, admin=False)
+    assert data["products"]["edges"][0]["node"]["backorderMessage"].endswith("back order the remaining 1.")

@@ -43,10 +43,10 @@ async def test_quote_splits_lines_and_reserves_nothing(api: Api) -> None:
     ("line", "code", "message"),
     [
         (("NOPE", 1), "UNKNOWN_SKU", "SKU 'NOPE' does not exist."),
-        (("MIN", 0), "INVALID_QUANTITY", "quantity must be 1 or more"),
+        (("MIN", 0), "INVALID_QUANTITY", "SKU 'MIN': quantity must be 1 or more, got 0."),
         (("MIN", 1), "BELOW_MIN_SALE_QUANTITY", "The fewest you may purchase is 2."),
         (("MIN", 10), "ABOVE_MAX_SALE_QUANTITY", "The most you may purchase is 9."),
-        (("MIN", 3), "NOT_A_QUANTITY_INCREMENT", "only in quantities of 2"),
+        (("MIN", 3), "NOT_A_QUANTITY_INCREMENT", 'You can buy "Product MIN" only in quantities of 2 at a time.'),
         (
             ("MIN", 8),
             "NOT_ENOUGH_STOCK",
@@ -58,8 +58,30 @@ async def test_quote_refusals(api: Api, line: tuple[str, int], code: str, messag
     await api.create_product("MIN", quantity=6, minSaleQuantity=2, maxSaleQuantity=9, quantityIncrements=2)
     result = await quote(api, line)
     assert not result["isOrderable"]
-    assert result["lines"][0]["error"]["code"] == code
-    assert message in result["lines"][0]["error"]["message"]
+    assert result["lines"][0]["error"] == {"code": code, "message": message}  # Magento's sentence, nothing before it
+
+
+async def test_sold_out_is_out_of_stock_before_the_quantity_rules(api: Api) -> None:
+    await api.create_product("MIN", quantity=2, minSaleQuantity=2)
+    assert (await api.checkout(("MIN", 2)))["__typename"] == "Order"
+    result = await quote(api, ("MIN", 1))
+    assert result["lines"][0]["error"] == {"code": "OUT_OF_STOCK", "message": '"Product MIN" is out of stock.'}
+
+
+async def test_the_worked_example_76th_unit_is_out_of_stock(api: Api) -> None:
+    await api.create_product("BAG", quantity=25, backorders=NOTIFY, outOfStockThreshold=-50)
+    assert (await api.checkout(("BAG", 75)))["__typename"] == "Order"
+    refused = await api.checkout(("BAG", 1))
+    assert [e["code"] for e in refused["errors"]] == ["OUT_OF_STOCK"]
+
+
+async def test_unmanaged_stock_never_backorders(api: Api) -> None:
+    await api.create_product("EBOOK", quantity=0, manageStock=False, backorders=NOTIFY)
+    product = await api.product("EBOOK", quantity=5)
+    assert (product["stockStatus"], product["salableQuantity"], product["backorderMessage"]) == ("IN_STOCK", None, None)
+    order = await api.checkout(("EBOOK", 5))
+    assert (order["hasBackorders"], order["lines"][0]["quantityBackordered"]) == (False, 0)
+    assert (await api.product("EBOOK"))["stockStatus"] == "IN_STOCK"
 
 
 async def test_checkout_reserves_captures_and_stores_the_notice(api: Api) -> None:
@@ -141,7 +163,7 @@ async def test_storm_of_checkouts_never_oversells(api: Api, stock: int, override
     placed = [r for r in results if r["__typename"] == "Order"]
     refused = [r for r in results if r["__typename"] == "CheckoutRejected"]
     assert (len(placed), len(refused)) == (salable, 60 - salable)
-    assert {r["errors"][0]["code"] for r in refused} == {"NOT_ENOUGH_STOCK"}
+    assert {r["errors"][0]["code"] for r in refused} == {"OUT_OF_STOCK"}  # sold out: nothing left to offer
     product = await api.product("HOT")
     assert (product["reservedQuantity"], product["salableQuantity"], product["stockStatus"]) == (
         salable,

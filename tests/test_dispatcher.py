@@ -87,7 +87,9 @@ async def test_an_admin_discards_a_message(api: Api, settings: Settings, ascii_o
     assert already["extensions"] == {"code": "BAD_USER_INPUT", "field": "id"}
     missing = await api.error('mutation { discardOutboxMessage(id: "999999") { status } }')
     assert missing["extensions"] == {"code": "NOT_FOUND", "field": "id"}
-    bad = await api.error(f'mutation {{ discardOutboxMessage(id: "{"9" * 300}") {{ status }} }}')
+    too_large = await api.error(f'mutation {{ discardOutboxMessage(id: "{"9" * 300}") {{ status }} }}')
+    assert too_large["extensions"] == {"code": "NOT_FOUND", "field": "id"}
+    bad = await api.error('mutation { discardOutboxMessage(id: "12a") { status } }')
     assert bad["extensions"] == {"code": "BAD_USER_INPUT", "field": "id"}
     anonymous = await api.error(f'mutation {{ discardOutboxMessage(id: "{failed.id}") {{ status }} }}', admin=False)
     assert anonymous["extensions"]["code"] == "UNAUTHENTICATED"

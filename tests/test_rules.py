@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 from typing import Any
 
@@ -54,6 +55,20 @@ def test_store_defaults_are_magentos() -> None:
 )
 def test_salable_quantity(on_hand: int, reserved: int, settings: dict[str, object], salable: int | None) -> None:
     assert rules.salable_quantity(StockSettings(**settings), StockLevel(on_hand, reserved)) == salable  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("settings", "salable"),
+    [
+        ({}, 0),
+        ({"backorders": NOTIFY, "out_of_stock_threshold": -5}, 0),
+        ({"backorders": SILENT}, None),  # unlimited stays unlimited: isSalable says it cannot be sold
+        ({"manage_stock": False}, None),
+    ],
+)
+def test_manual_flag_off_leaves_nothing_salable(settings: dict[str, object], salable: int | None) -> None:
+    """Magento's GetProductSalableQty: a product flagged out of stock has 0 to sell, whatever is on hand."""
+    assert rules.salable_quantity(StockSettings(**settings), StockLevel(10, 0, in_stock=False)) == salable  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -127,9 +142,14 @@ LIMITS: dict[str, Any] = {"min_sale_quantity": 2, "max_sale_quantity": 9, "quant
         # when several rules fail, the first in DESIGN.md's order wins
         (-1, None, LineErrorCode.INVALID_QUANTITY, "quantity must be 1 or more"),
         (1, product(0, in_stock=False, **LIMITS), LineErrorCode.OUT_OF_STOCK, "out of stock"),
-        (1, product(0, **LIMITS), LineErrorCode.BELOW_MIN_SALE_QUANTITY, "fewest"),
-        (11, product(0, **LIMITS), LineErrorCode.ABOVE_MAX_SALE_QUANTITY, "most"),
-        (7, product(0, **LIMITS), LineErrorCode.NOT_A_QUANTITY_INCREMENT, "quantities of 2"),
+        (1, product(0, **LIMITS), LineErrorCode.OUT_OF_STOCK, '"Bag" is out of stock.'),
+        (11, product(4, 4, **LIMITS), LineErrorCode.OUT_OF_STOCK, "out of stock"),
+        (1, product(3, out_of_stock_threshold=3), LineErrorCode.OUT_OF_STOCK, "out of stock"),
+        (1, product(10, in_stock=False, **LIMITS), LineErrorCode.OUT_OF_STOCK, "out of stock"),
+        (1, product(1, **LIMITS), LineErrorCode.BELOW_MIN_SALE_QUANTITY, "fewest"),
+        (11, product(1, **LIMITS), LineErrorCode.ABOVE_MAX_SALE_QUANTITY, "most"),
+        (7, product(1, **LIMITS), LineErrorCode.NOT_A_QUANTITY_INCREMENT, "quantities of 2"),
+        (2, product(1, **LIMITS), LineErrorCode.NOT_ENOUGH_STOCK, "You can order up to 1."),
     ],
 )
 def test_line_errors_in_order(
@@ -140,6 +160,20 @@ def test_line_errors_in_order(
     assert decision.error.code is code
     assert message in decision.error.message
     assert (decision.in_stock, decision.backordered) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("quantity", "message"),
+    [
+        (1, "The fewest you may purchase is 2."),
+        (10, "The most you may purchase is 9."),
+        (8, 'We don\'t have as many "Bag" as you requested. You can order up to 6.'),
+    ],
+)
+def test_refusals_are_magentos_sentence_alone(quantity: int, message: str) -> None:
+    """No stock-shortage sentence ("The requested qty is not available.") opens a quantity-rule refusal."""
+    error = rules.decide_line("SKU-1", quantity, product(6, **LIMITS)).error
+    assert error is not None and error.message == message
 
 
 @pytest.mark.parametrize(
@@ -189,7 +223,7 @@ def test_the_seed_worked_example() -> None:
     assert (at(70).salable_quantity, at(70).only_x_left) == (5, 5)
     assert (at(75).stock_status, at(75).is_salable) == (StockStatus.OUT_OF_STOCK, False)
     refused = rules.decide_line("BAG", 1, rules.ProductStock("BAG", "Bag", settings, StockLevel(25, 75)))
-    assert refused.error is not None and refused.error.code is LineErrorCode.NOT_ENOUGH_STOCK
+    assert refused.error is not None and refused.error.code is LineErrorCode.OUT_OF_STOCK  # nothing left to offer
 
 
 def test_merge_lines_sums_by_sku_in_first_seen_order() -> None:
@@ -287,9 +321,29 @@ def test_accepted_lines_respect_salable_and_split_exactly(settings: StockSetting
 
 
 @given(settings_strategy, levels, st.integers(1, 300))
-def test_unsalable_products_refuse_every_line(settings: StockSettings, level: StockLevel, q: int) -> None:
+def test_unsalable_products_refuse_every_line_as_out_of_stock(
+    settings: StockSettings, level: StockLevel, q: int
+) -> None:
+    error = rules.decide_line("S", q, rules.ProductStock("S", "N", settings, level)).error
     if not rules.is_salable(settings, level):
-        assert rules.decide_line("S", q, rules.ProductStock("S", "N", settings, level)).error is not None
+        assert error is not None and error.code is LineErrorCode.OUT_OF_STOCK
+    elif error is not None and error.code is LineErrorCode.NOT_ENOUGH_STOCK:
+        assert "You can order up to 0." not in error.message
+
+
+@given(settings_strategy, levels, st.integers(1, 300))
+def test_unmanaged_stock_never_backorders(settings: StockSettings, level: StockLevel, q: int) -> None:
+    unmanaged = dataclasses.replace(settings, manage_stock=False)
+    decision = rules.decide_line("S", q, rules.ProductStock("S", "N", unmanaged, level))
+    assert rules.stock_status(unmanaged, level) is StockStatus.IN_STOCK
+    assert decision.backordered == 0 and decision.notice is None
+    assert rules.backorder_message(rules.ProductStock("S", "N", unmanaged, level), q) is None
+
+
+@given(settings_strategy, levels)
+def test_flag_off_means_nothing_to_sell(settings: StockSettings, level: StockLevel) -> None:
+    flagged = StockLevel(level.on_hand, level.reserved, in_stock=False)
+    assert rules.salable_quantity(settings, flagged) in (0, None)
 
 
 @given(settings_strategy, levels, st.integers(0, 50))
@@ -307,3 +361,24 @@ def test_take_in_order_never_hands_out_too_much(room_per_line: list[int], units:
     assert sum(n for _, n in taken) == min(units, sum(room for _, room in candidates))
     rooms = dict(candidates)
     assert all(0 < n <= rooms[key] for key, n in taken)
+
+
+@pytest.mark.parametrize(
+    ("settings", "level", "counter"),
+    [
+        (StockSettings(), StockLevel(rules.MAX_INT, 0), None),
+        (StockSettings(), StockLevel(rules.MAX_INT + 1, 0), "quantity on hand 2147483648"),
+        (StockSettings(), StockLevel(0, rules.MAX_INT + 1), "reserved quantity 2147483648"),
+        (StockSettings(backorders=SILENT, out_of_stock_threshold=-1), StockLevel(rules.MAX_INT, 0), "salable quantity"),
+        (StockSettings(backorders=SILENT), StockLevel(rules.MAX_INT, 0), None),  # unlimited: nothing to overflow
+    ],
+)
+def test_out_of_int_range_names_the_counter(settings: StockSettings, level: StockLevel, counter: str | None) -> None:
+    found = rules.out_of_int_range(settings, level)
+    assert found == counter if counter is None else found is not None and found.startswith(counter)
+
+
+def test_salable_quantity_never_passes_int() -> None:
+    """A store-wide threshold change is not checked against every product: the answer stays an Int."""
+    settings = StockSettings(backorders=SILENT, out_of_stock_threshold=-50)
+    assert rules.salable_quantity(settings, StockLevel(rules.MAX_INT, 0)) == rules.MAX_INT

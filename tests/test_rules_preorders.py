@@ -360,7 +360,7 @@ def test_accepted_preorder_lines_wait_in_full(
 
 
 def test_refusals_are_rules_stock_sentences() -> None:
-    p = product(min_sale_quantity=2)
+    p = product(on_hand=5, min_sale_quantity=2)
     assert line(1, p, CAP_10).error == rules.decide_line("SKU-1", 1, p).error
     off = product(in_stock=False)
     assert line(1, off, CAP_10).error == rules.decide_line("SKU-1", 1, off).error

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 from backstock.models import OutboxMessage, OutboxStatus, Product, StockMovement
+from backstock.resolvers import validation
 from backstock.resolvers.errors import BadUserInput, NotFound, unknown_sku
 
 MAX_ROWS = 500
+MAX_ID = 2**63 - 1  # outbox ids are BIGINT: a larger number cannot even be compared with one
 
 
 def _limit(first: int) -> int:
@@ -23,7 +25,7 @@ async def outbox(status: OutboxStatus | None, first: int) -> list[OutboxMessage]
 
 
 async def movements(sku: str, since: date | None, first: int) -> list[StockMovement]:
-    product = await Product.get_or_none(sku=sku)
+    product = await Product.get_or_none(sku=sku) if validation.fits(Product, "sku", sku) else None
     if product is None:
         raise unknown_sku(sku)
     query = StockMovement.filter(product_id=product.id)
@@ -33,9 +35,11 @@ async def movements(sku: str, since: date | None, first: int) -> list[StockMovem
 
 
 def _outbox_id(message_id: str) -> int:
-    """Digits only, and few enough for the 64-bit column."""
-    if not (message_id.isascii() and message_id.isdigit()) or len(message_id) > 18:
+    """Digits only; a number past the BIGINT column cannot name a message (and cannot be compared with one)."""
+    if not (message_id.isascii() and message_id.isdigit()):
         raise BadUserInput(f"id: {message_id[:40]!r} is not an outbox message id", field="id")
+    if len(message_id) > len(str(MAX_ID)) or int(message_id) > MAX_ID:
+        raise NotFound("id: no outbox message has so large an id", field="id")
     return int(message_id)
 
 

@@ -72,6 +72,8 @@ def views_of(products: Iterable[Product], store: rules.StockSettings) -> list[Pr
 
 
 async def find_product(sku: str, store: rules.StockSettings) -> ProductView | None:
+    if not validation.fits(Product, "sku", sku):
+        return None
     products = await with_on_hand(Product.filter(sku=sku))
     return next(iter(views_of(products, store)), None)
 
@@ -90,14 +92,15 @@ def encode_cursor(product_id: int) -> str:
 def decode_cursor(cursor: str) -> int:
     try:
         kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if kind == "product" and value.isdigit():
+        if kind == "product" and value.isascii() and value.isdigit() and int(value) <= rules.MAX_INT:
             return int(value)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass
-    raise BadUserInput(f"after: {cursor!r} is not a cursor this API returned", field="after")
+    raise BadUserInput("after: not a cursor this API returned (use a cursor or endCursor of a page)", field="after")
 
 
 MAX_PAGE = 100
+DEFAULT_PAGE = 20
 
 
 async def list_products(
@@ -114,7 +117,7 @@ async def list_products(
     """
     if not 0 <= first <= MAX_PAGE:
         raise BadUserInput(f"first must be between 0 and {MAX_PAGE}, got {first}", field="first")
-    query = Product.all() if skus is None else Product.filter(sku__in=skus)
+    query = Product.all() if skus is None else Product.filter(sku__in=validation.filter_skus(skus))
     if status is not None:
         return await _list_by_status(query, store, first, after, status)
     total = await query.count()
@@ -142,11 +145,14 @@ async def _list_by_status(
     return Page(page, start + first < len(matching), len(matching))
 
 
-def _checked_overrides(product: Product, changes: dict[str, Any], store: rules.StockSettings) -> None:
+def _checked_overrides(product: Product, changes: dict[str, Any], store: rules.StockSettings) -> rules.StockSettings:
+    """Applies and validates the changes; returns the product's effective settings."""
     for field, value in changes.items():
         setattr(product, field, value)
     overrides = product.overrides()
-    validation.stock_settings(overrides, rules.effective_settings(store, overrides))
+    effective = rules.effective_settings(store, overrides)
+    validation.stock_settings(overrides, effective)
+    return effective
 
 
 async def create_product(data: dict[str, Any], store: rules.StockSettings) -> ProductView:
@@ -158,7 +164,8 @@ async def create_product(data: dict[str, Any], store: rules.StockSettings) -> Pr
         price=validation.price(data["price"]),
         in_stock=True if data.get("in_stock") is None else data["in_stock"],
     )
-    _checked_overrides(product, data.get("stock_settings") or {}, store)
+    settings = _checked_overrides(product, data.get("stock_settings") or {}, store)
+    validation.counters_fit(settings, rules.StockLevel(quantity, 0), "quantity")
     try:
         async with in_transaction():
             await product.save()
@@ -171,9 +178,7 @@ async def create_product(data: dict[str, Any], store: rules.StockSettings) -> Pr
 
 
 async def update_product(sku: str, name: str | None, price: Decimal | None, store: rules.StockSettings) -> ProductView:
-    product = await Product.get_or_none(sku=sku)
-    if product is None:
-        raise unknown_sku(sku)
+    product = await Product.get(id=(await get_product(sku, store)).product.id)
     if name is not None:
         product.name = validation.name(name)
     if price is not None:
@@ -184,9 +189,9 @@ async def update_product(sku: str, name: str | None, price: Decimal | None, stor
 
 async def update_stock_settings(sku: str, changes: dict[str, Any], store: rules.StockSettings) -> ProductView:
     """Omitted fields stay, None means "follow the store default again"."""
-    product = await Product.get_or_none(sku=sku)
-    if product is None:
-        raise unknown_sku(sku)
-    _checked_overrides(product, changes, store)
+    current = await get_product(sku, store)
+    product = await Product.get(id=current.product.id)
+    settings = _checked_overrides(product, changes, store)
+    validation.counters_fit(settings, current.level, "outOfStockThreshold")
     await product.save(update_fields=[*changes, "updated_at"])
     return await get_product(sku, store)

@@ -42,6 +42,7 @@ from backstock.resolvers.stock import level_of, lock
 Lines = Sequence[tuple[str, int]]
 ATTEMPTS = 5
 MAX_LINES = 100
+MAX_TOTAL = Decimal("999999999999.99")  # the grand_total column: 14 digits, 2 after the point
 
 
 class _Contended(Exception):
@@ -51,14 +52,25 @@ class _Contended(Exception):
 def _merged(lines: Lines) -> list[tuple[str, int]]:
     if not 1 <= len(lines) <= MAX_LINES:
         raise BadUserInput(f"lines: an order needs 1 to {MAX_LINES} lines, got {len(lines)}", field="lines")
-    return rules.merge_lines(lines)
+    merged = rules.merge_lines(lines)
+    for sku, quantity in merged:
+        if quantity > rules.MAX_INT:
+            raise BadUserInput(
+                f"lines: the quantities of SKU {sku!r} add up to {quantity}, past {rules.MAX_INT}, "
+                "the largest Int GraphQL carries",
+                field="lines",
+            )
+    return merged
 
 
 async def quote(lines: Lines, store: rules.StockSettings) -> list[rules.LineDecision]:
     """What checkout would decide for each line now; reserves nothing."""
     merged = _merged(lines)
     views = {
-        v.product.sku: v for v in views_of(await with_on_hand(Product.filter(sku__in=[s for s, _ in merged])), store)
+        v.product.sku: v
+        for v in views_of(
+            await with_on_hand(Product.filter(sku__in=validation.possible_skus(s for s, _ in merged))), store
+        )
     }
     return [rules.decide_line(sku, quantity, _stock(views.get(sku))) for sku, quantity in merged]
 
@@ -84,9 +96,11 @@ async def checkout(
     """Places the order, or returns every refused line (nothing is reserved then)."""
     email = validation.email(email, "customer.email")
     name = validation.name(name, "customer.name") if name is not None else None
+    if idempotency_key is not None:
+        validation.idempotency_key(idempotency_key)
     merged = _merged(lines)
     fingerprint = _fingerprint(merged)
-    if idempotency_key is not None and (first := await _replay(idempotency_key, fingerprint)) is not None:
+    if idempotency_key is not None and (first := await _replay(idempotency_key, fingerprint, email)) is not None:
         return await load_order(first)
     for _ in range(ATTEMPTS):
         try:
@@ -94,17 +108,25 @@ async def checkout(
         except _Contended:
             continue
         except IntegrityError:
-            if idempotency_key is None or (first := await _replay(idempotency_key, fingerprint)) is None:
+            if idempotency_key is None or (first := await _replay(idempotency_key, fingerprint, email)) is None:
                 raise
             return await load_order(first)
     raise Conflict("checkout: the stock of these products is changing too fast, please retry")
 
 
-async def _replay(key: str, fingerprint: str) -> Order | None:
+async def _replay(key: str, fingerprint: str, email: str) -> Order | None:
+    """The order this key placed, when the retry is the same request by the same customer.
+
+    Another customer's email gets the same answer as other lines: a key must not let
+    anyone read someone else's order (its number, email or total).
+    """
     order = await Order.get_or_none(idempotency_key=key)
-    if order is not None and order.request_fingerprint != fingerprint:
+    if order is not None and (
+        order.request_fingerprint != fingerprint or order.customer_email.lower() != email.lower()
+    ):
         raise Conflict(
-            f"idempotencyKey: {key!r} was already used for an order with other lines", field="idempotencyKey"
+            "idempotencyKey: this key was already used for another checkout request; use a new key for a new order",
+            field="idempotencyKey",
         )
     return order
 
@@ -126,7 +148,17 @@ async def _place(
         errors = [d.error for d, _ in decisions if d.error is not None]
         if errors:
             return errors
+        for d, item in decisions:
+            if item is not None:
+                settings = rules.effective_settings(store, item.product.overrides())
+                validation.counters_fit(
+                    settings, rules.StockLevel(item.quantity, item.product.reserved + d.requested), "lines"
+                )
         total = sum((item.product.price * d.requested for d, item in decisions if item), Decimal(0))
+        if total > MAX_TOTAL:
+            raise BadUserInput(
+                f"lines: the order total {total} is more than {MAX_TOTAL}, the most one order can hold", field="lines"
+            )
         order = await Order.create(
             number=order_number(),
             customer_email=email,

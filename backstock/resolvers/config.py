@@ -22,11 +22,12 @@ async def update_store_config(changes: dict[str, Any]) -> StoreConfig:
     """Applies the given fields (absent = unchanged) after checking the whole resulting config."""
     async with in_transaction():
         config = await StoreConfig.get_or_none(id=STORE_CONFIG_ID) or StoreConfig(id=STORE_CONFIG_ID)
-        if "low_stock_recipients" in changes:
-            changes["low_stock_recipients"] = validation.emails(changes["low_stock_recipients"], "lowStockRecipients")
         for field, value in changes.items():
             if value is None:
-                raise BadUserInput(f"{rules.contract_name(field)} cannot be null", field=rules.contract_name(field))
+                name = rules.contract_name(field)
+                raise BadUserInput(f"{name} cannot be null (omit it to leave it unchanged)", field=name)
+            if field == "low_stock_recipients":
+                value = validation.emails(value, "lowStockRecipients")
             setattr(config, field, value)
         settings = config.stock_settings()
         validation.stock_settings({name: getattr(settings, name) for name in rules.SETTING_FIELDS}, settings)

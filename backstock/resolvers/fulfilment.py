@@ -23,7 +23,7 @@ from backstock.models import (
     StockMovement,
     StoreConfig,
 )
-from backstock.resolvers import ledger
+from backstock.resolvers import ledger, validation
 from backstock.resolvers.allocation import settle
 from backstock.resolvers.errors import BadUserInput, NotFound
 from backstock.resolvers.stock import level_of, lock
@@ -33,7 +33,7 @@ Lines = Sequence[tuple[str, int]] | None
 
 async def _locked_order(number: str) -> tuple[Order, list[OrderLine], dict[int, SourceItem]]:
     """The order's products are locked before its lines are read: allocation moves lines under that lock."""
-    order = await Order.get_or_none(number=number)
+    order = await Order.get_or_none(number=number) if validation.fits(Order, "number", number) else None
     if order is None:
         raise NotFound(f"number: no order {number!r}", field="number")
     product_ids = cast(list[int], await OrderLine.filter(order_id=order.id).values_list("product_id", flat=True))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from backstock.models import Order, OrderLine, Payment, Shipment
+from backstock.resolvers import validation
 from backstock.resolvers.keys import Access
 
 
@@ -33,7 +34,7 @@ async def find_order(number: str, email: str | None, access: Access) -> OrderRec
     """A wrong email answers exactly like an unknown number (null), so neither can be probed."""
     if email is None:
         access.require_admin()
-    order = await Order.get_or_none(number=number)
+    order = await Order.get_or_none(number=number) if validation.fits(Order, "number", number) else None
     if order is None or (email is not None and order.customer_email.lower() != email.strip().lower()):
         return None
     return await load_order(order)

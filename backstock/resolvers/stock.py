@@ -25,9 +25,13 @@ from backstock.resolvers.errors import BadUserInput, unknown_sku
 async def lock(*, skus: Sequence[str] = (), ids: Sequence[int] = ()) -> dict[int, SourceItem]:
     """Locks and loads products (by SKU or by id) with their default source item, keyed by product id.
 
-    Filtering through the relation makes the join an inner one, which FOR UPDATE requires.
+    Filtering through the relation makes the join an inner one, which FOR UPDATE requires (an
+    empty filter would leave it outer, so nothing to find is answered without a query).
     """
-    by = {"product__sku__in": skus} if skus else {"product__id__in": ids}
+    wanted: Sequence[object] = validation.possible_skus(skus) if skus else ids
+    if not wanted:
+        return {}
+    by = {"product__sku__in": wanted} if skus else {"product__id__in": wanted}
     items = (
         await SourceItem.filter(source_code=DEFAULT_SOURCE, **by)
         .select_related("product")
@@ -48,6 +52,11 @@ def level_of(item: SourceItem) -> rules.StockLevel:
     return rules.StockLevel(item.quantity, item.product.reserved, item.product.in_stock)
 
 
+def _check_fits(item: SourceItem, on_hand: int, store: StoreConfig, field: str) -> None:
+    settings = rules.effective_settings(store.stock_settings(), item.product.overrides())
+    validation.counters_fit(settings, rules.StockLevel(on_hand, item.product.reserved), field)
+
+
 async def _change_on_hand(
     item: SourceItem, delta: int, reason: MovementReason, note: str | None, store: StoreConfig
 ) -> None:
@@ -63,6 +72,7 @@ async def set_stock_quantity(sku: str, quantity: int, store: StoreConfig) -> Pro
     validation.not_negative(quantity, "quantity")
     async with in_transaction():
         item = await lock_sku(sku)
+        _check_fits(item, quantity, store, "quantity")
         if quantity != item.quantity:
             await _change_on_hand(item, quantity - item.quantity, MovementReason.STOCK_COUNT, None, store)
     return await get_product(sku, store.stock_settings())
@@ -79,12 +89,13 @@ async def adjust_stock(sku: str, delta: int, reason: str | None, store: StoreCon
                 f"on hand cannot go below 0 (it is {item.quantity})",
                 field="delta",
             )
+        _check_fits(item, item.quantity + delta, store, "delta")
         if delta:
             await _change_on_hand(item, delta, MovementReason.ADJUSTMENT, note, store)
     return await get_product(sku, store.stock_settings())
 
 
 async def set_stock_status(sku: str, in_stock: bool, store: StoreConfig) -> ProductView:
-    if not await Product.filter(sku=sku).update(in_stock=in_stock):
+    if not validation.fits(Product, "sku", sku) or not await Product.filter(sku=sku).update(in_stock=in_stock):
         raise unknown_sku(sku)
     return await get_product(sku, store.stock_settings())

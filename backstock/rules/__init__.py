@@ -29,6 +29,7 @@ from backstock.rules.caps import (
     validate_caps,
 )
 from backstock.rules.levels import (
+    MAX_INT,
     StockLevel,
 )
 from backstock.rules.orders import (
@@ -128,6 +129,7 @@ from backstock.rules.stock import (
     is_salable,
     merge_lines,
     only_x_left,
+    out_of_int_range,
     salable_quantity,
     split_line,
     stock_status,
@@ -139,6 +141,7 @@ __all__ = [
     "BATCH_WINDOW_DAYS",
     "EVERY_GROUP",
     "GUEST",
+    "MAX_INT",
     "MAX_REPORT_DAYS",
     "MAX_REPORT_FIRST",
     "NO_CAP",
@@ -216,6 +219,7 @@ __all__ = [
     "only_x_left",
     "order_notices",
     "order_status",
+    "out_of_int_range",
     "overridden",
     "payment_status",
     "preorder_availability",

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+MAX_INT = 2**31 - 1
+"""GraphQL's Int is 32-bit: a counter beyond it could be saved but never read back."""
+
 
 @dataclass(frozen=True)
 class StockLevel:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from backstock.rules.allocation import backordered_total
-from backstock.rules.levels import StockLevel
+from backstock.rules.levels import MAX_INT, StockLevel
 from backstock.rules.settings import BackorderMode, StockSettings
 
 
@@ -44,10 +44,34 @@ def is_limited(settings: StockSettings) -> bool:
 
 
 def salable_quantity(settings: StockSettings, level: StockLevel) -> int | None:
-    """How many more units can be sold; None means unlimited."""
+    """How many more units can be sold; None means unlimited.
+
+    The manual flag off means nothing can be sold, whatever is on hand (Magento's GetProductSalableQty).
+    Writes that would pass GraphQL's Int are refused (`out_of_int_range`), but a store-wide
+    threshold change can still push free - threshold past it: it is then reported as the Int maximum.
+    """
     if not is_limited(settings):
         return None
+    if not level.in_stock:
+        return 0
+    return min(MAX_INT, _uncapped_salable(settings, level))
+
+
+def _uncapped_salable(settings: StockSettings, level: StockLevel) -> int:
     return max(0, level.free - threshold(settings))
+
+
+def out_of_int_range(settings: StockSettings, level: StockLevel) -> str | None:
+    """Names the first counter of `level` a client could not read back (beyond GraphQL's 32-bit Int), or None.
+
+    Checked before any write that raises a counter, so nothing unreadable is ever saved.
+    """
+    counters = {
+        "quantity on hand": level.on_hand,
+        "reserved quantity": level.reserved,
+        "salable quantity": _uncapped_salable(settings, level) if is_limited(settings) else 0,
+    }
+    return next((f"{name} {value}" for name, value in counters.items() if not -MAX_INT <= value <= MAX_INT), None)
 
 
 def is_salable(settings: StockSettings, level: StockLevel) -> bool:
@@ -58,7 +82,8 @@ def is_salable(settings: StockSettings, level: StockLevel) -> bool:
 
 
 def stock_status(settings: StockSettings, level: StockLevel) -> StockStatus:
-    """Silent mode (ALLOW_QTY_BELOW_ZERO) never tells the shopper an item is backordered."""
+    """Silent mode (ALLOW_QTY_BELOW_ZERO) never tells the shopper an item is backordered, and a
+    product whose stock is not managed never backorders at all (as in Magento)."""
     if not is_salable(settings, level):
         return StockStatus.OUT_OF_STOCK
     notify = settings.backorders is BackorderMode.ALLOW_QTY_BELOW_ZERO_AND_NOTIFY
@@ -150,9 +175,10 @@ def merge_lines(lines: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
 def decide_line(sku: str, quantity: int, product: ProductStock | None) -> LineDecision:
     """Checks a line in DESIGN.md's order (the first failure is its error), else splits it.
 
-    OUT_OF_STOCK is the merchant's manual flag; a product that has merely sold down to a
-    salable quantity of 0 refuses with NOT_ENOUGH_STOCK ("You can order up to 0."), as in
-    the worked example where the 76th unit of 75 salable is NOT_ENOUGH_STOCK.
+    OUT_OF_STOCK covers whatever makes the product unsalable (the manual flag, or a salable
+    quantity of 0) and comes before the quantity rules, as Magento checks stock status first:
+    the worked example's 76th unit of 75 salable is OUT_OF_STOCK, and NOT_ENOUGH_STOCK is
+    only given when some units are left to offer.
     """
     error = _line_error(sku, quantity, product)
     if error is not None or product is None:
@@ -183,19 +209,12 @@ def _line_error(sku: str, quantity: int, product: ProductStock | None) -> LineEr
     if product is None:
         return refuse(LineErrorCode.UNKNOWN_SKU, f"SKU '{sku}' does not exist.")
     s, name = product.settings, product.name
-    if s.manage_stock and not product.level.in_stock:
+    if not is_salable(s, product.level):
         return refuse(LineErrorCode.OUT_OF_STOCK, f'"{name}" is out of stock.')
     if quantity < s.min_sale_quantity:
-        return refuse(
-            LineErrorCode.BELOW_MIN_SALE_QUANTITY,
-            f"The requested qty is not available. The fewest you may purchase is {s.min_sale_quantity}.",
-        )
+        return refuse(LineErrorCode.BELOW_MIN_SALE_QUANTITY, f"The fewest you may purchase is {s.min_sale_quantity}.")
     if quantity > s.max_sale_quantity:
-        return refuse(
-            LineErrorCode.ABOVE_MAX_SALE_QUANTITY,
-            f"The requested qty exceeds the maximum qty allowed in shopping cart. "
-            f"The most you may purchase is {s.max_sale_quantity}.",
-        )
+        return refuse(LineErrorCode.ABOVE_MAX_SALE_QUANTITY, f"The most you may purchase is {s.max_sale_quantity}.")
     if quantity % s.quantity_increments:
         return refuse(
             LineErrorCode.NOT_A_QUANTITY_INCREMENT,

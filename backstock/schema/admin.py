@@ -11,17 +11,19 @@ from backstock import models
 
 @strawberry.type(description="An email in the outbox. [admin]")
 class OutboxMessage:
-    id: strawberry.ID
-    kind: str
-    reference: str
-    recipients: list[str]
-    subject: str
-    status: models.OutboxStatus
-    attempts: int
-    last_error: str | None
-    next_attempt_at: datetime
-    created_at: datetime
-    sent_at: datetime | None
+    id: strawberry.ID = strawberry.field(description="Pass it to retryOutboxMessage.")
+    kind: str = strawberry.field(
+        description="Which email this is, e.g. order_confirmation, backorder_ready, low_stock."
+    )
+    reference: str = strawberry.field(description="What it is about: an order number or a SKU.")
+    recipients: list[str] = strawberry.field(description="The addresses it goes to.")
+    subject: str = strawberry.field(description="The email's subject line.")
+    status: models.OutboxStatus = strawberry.field(description="Where it is in its delivery.")
+    attempts: int = strawberry.field(description="How many times sending was tried.")
+    last_error: str | None = strawberry.field(description="The SMTP error of the last failed attempt, or null.")
+    next_attempt_at: datetime = strawberry.field(description="When the dispatcher tries it (again) while PENDING.")
+    created_at: datetime = strawberry.field(description="When the change that calls for it was committed.")
+    sent_at: datetime | None = strawberry.field(description="When the SMTP server accepted it, or null.")
 
     @classmethod
     def of(cls, row: models.OutboxMessage) -> OutboxMessage:
@@ -44,11 +46,13 @@ class OutboxMessage:
 class StockMovement:
     quantity_delta: int = strawberry.field(description="Change of units on hand.")
     reserved_delta: int = strawberry.field(description="Change of units reserved by orders.")
-    reason: models.MovementReason
-    note: str | None
-    order_number: str | None
-    shipment_number: str | None
-    created_at: datetime
+    reason: models.MovementReason = strawberry.field(description="Why the counters changed.")
+    note: str | None = strawberry.field(description="The reason an admin gave (adjustStock), or null.")
+    order_number: str | None = strawberry.field(
+        description="The order that caused it (checkout, shipment, cancellation), or null."
+    )
+    shipment_number: str | None = strawberry.field(description="The shipment that caused it, or null.")
+    created_at: datetime = strawberry.field(description="When the change was committed.")
 
     @classmethod
     def of(cls, row: models.StockMovement) -> StockMovement:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 
 from backstock import rules
 from backstock.models import StoreConfig
 from backstock.resolvers.catalog import Page, ProductView, encode_cursor
+from backstock.schema.descriptions import SETTINGS, described
 from backstock.schema.permissions import ADMIN
 
 
+@described(SETTINGS)
 @strawberry.type(
     description="A product's effective settings: its own override where it has one, else the store default."
 )
@@ -29,6 +32,7 @@ class StockSettings:
     )
 
 
+@described(SETTINGS)
 @strawberry.type(description="Store-wide defaults. [admin]")
 class InventoryConfig:
     manage_stock: bool
@@ -39,7 +43,9 @@ class InventoryConfig:
     min_sale_quantity: int
     max_sale_quantity: int
     quantity_increments: int
-    low_stock_recipients: list[str]
+    low_stock_recipients: list[str] = strawberry.field(
+        description="Addresses the low-stock email goes to; empty: none is sent."
+    )
 
     @classmethod
     def of(cls, config: StoreConfig) -> InventoryConfig:
@@ -47,16 +53,19 @@ class InventoryConfig:
         return cls(**vars(settings), low_stock_recipients=list(config.low_stock_recipients))
 
 
-@strawberry.type
+@strawberry.type(
+    description="A product with its stock as a storefront reads it; [admin] fields need the admin token "
+    "and are null with an UNAUTHENTICATED error without it."
+)
 class Product:
     """Built from a ProductView with every stock field computed once, so fields are plain reads."""
 
     view: strawberry.Private[ProductView]
-    sku: str
-    name: str
-    price: Decimal
-    stock_status: rules.StockStatus
-    is_salable: bool
+    sku: str = strawberry.field(description="The product's unique stock keeping unit (1 to 64 characters).")
+    name: str = strawberry.field(description="The name shoppers see, also used in notices and emails.")
+    price: Decimal = strawberry.field(description="Unit price, 2 decimals.")
+    stock_status: rules.StockStatus = strawberry.field(description="What a shopper can do with the product right now.")
+    is_salable: bool = strawberry.field(description="Whether an order of at least one unit can be placed now.")
     salable_quantity: int | None = strawberry.field(
         description="How many more units can be sold. null means unlimited "
         "(stock not managed, or backorders with threshold 0 or above)."
@@ -75,13 +84,23 @@ class Product:
         permission_classes=ADMIN,
         description="[admin] The manual stock status flag; false makes the product OUT_OF_STOCK whatever its quantity.",
     )
-    is_low_stock: bool | None = strawberry.field(permission_classes=ADMIN, description="[admin]")
+    is_low_stock: bool | None = strawberry.field(
+        permission_classes=ADMIN,
+        description="[admin] Whether free units (on hand minus reserved) are at or below notifyForQuantityBelow.",
+    )
 
     @strawberry.field(description="The notice a shopper ordering `quantity` units must see, or null when none is due.")
-    def backorder_message(self, quantity: int = 1) -> str | None:
-        return rules.backorder_message(self.view.stock, quantity)
+    def backorder_message(
+        self,
+        quantity: Annotated[
+            int | None, strawberry.argument(description="Units the shopper would order; null means 1.")
+        ] = 1,
+    ) -> str | None:
+        return rules.backorder_message(self.view.stock, 1 if quantity is None else quantity)
 
-    @strawberry.field(permission_classes=ADMIN, description="[admin]")
+    @strawberry.field(
+        permission_classes=ADMIN, description="[admin] The product's effective stock settings, and which it overrides."
+    )
     def stock_settings(self) -> StockSettings | None:
         return StockSettings(**vars(self.view.settings), overridden=rules.overridden(self.view.product.overrides()))
 
@@ -105,30 +124,45 @@ class Product:
         )
 
 
-@strawberry.type
+@strawberry.type(description="Where a page stands in a listing (Relay cursor connections).")
 class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(
+        description="Whether more products follow the last one of this page (fetch them with after: endCursor)."
+    )
+    has_previous_page: bool = strawberry.field(
+        description="Whether products come before this page: true when it was asked for `after` a cursor "
+        "(products are never deleted, so the cursor's own product precedes it)."
+    )
+    start_cursor: str | None = strawberry.field(
+        description="The cursor of this page's first product, or null on an empty page."
+    )
+    end_cursor: str | None = strawberry.field(
+        description="The cursor of this page's last product, or null on an empty page."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="A product and its cursor.")
 class ProductEdge:
-    cursor: str
-    node: Product
+    cursor: str = strawberry.field(description="Pass it as `after` to list the products after this one.")
+    node: Product = strawberry.field(description="The product.")
 
 
-@strawberry.type
+@strawberry.type(description="One page of products, in creation order.")
 class ProductConnection:
-    edges: list[ProductEdge]
-    page_info: PageInfo
-    total_count: int
+    edges: list[ProductEdge] = strawberry.field(description="The page's products, in creation order.")
+    page_info: PageInfo = strawberry.field(description="Where this page stands in the whole listing.")
+    total_count: int = strawberry.field(description="How many products match the filter, over all pages.")
 
     @classmethod
-    def of(cls, page: Page) -> ProductConnection:
+    def of(cls, page: Page, *, after: str | None) -> ProductConnection:
         edges = [ProductEdge(cursor=encode_cursor(v.product.id), node=Product.of(v)) for v in page.views]
-        end = edges[-1].cursor if edges else None
         return cls(
             edges=edges,
-            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=end),
+            page_info=PageInfo(
+                has_next_page=page.has_next_page,
+                has_previous_page=after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
             total_count=page.total_count,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -11,6 +12,7 @@ from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionContext
 
 from backstock.resolvers.errors import BackstockError
+from backstock.schema.scalars import SCALARS
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -55,7 +57,13 @@ def describe(error: BaseException) -> str:
 
 
 class Schema(strawberry.Schema):
-    """Logs only unexpected errors, with their traceback: refusals are answers, not incidents."""
+    """Logs only unexpected errors, with their traceback: refusals are answers, not incidents.
+
+    Every schema of this class serves the contract's own scalars (strict Decimal, @specifiedBy).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **{**kwargs, "scalar_overrides": SCALARS})
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         for error in errors:

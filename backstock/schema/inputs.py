@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 
 from backstock import rules
+from backstock.schema.descriptions import SETTINGS, described
 
 
 def changes(data: object) -> dict[str, Any]:
@@ -20,6 +21,7 @@ def changes(data: object) -> dict[str, Any]:
     }
 
 
+@described(SETTINGS)
 @strawberry.input(description="Omit a field to leave it unchanged.")
 class InventoryConfigInput:
     manage_stock: bool | None = strawberry.UNSET
@@ -30,9 +32,13 @@ class InventoryConfigInput:
     min_sale_quantity: int | None = strawberry.UNSET
     max_sale_quantity: int | None = strawberry.UNSET
     quantity_increments: int | None = strawberry.UNSET
-    low_stock_recipients: list[str] | None = strawberry.UNSET
+    low_stock_recipients: list[str] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Addresses the low-stock email goes to: at most 20 valid emails; may be empty, not null.",
+    )
 
 
+@described(SETTINGS)
 @strawberry.input(
     description="Per-product overrides. Omit a field to leave it unchanged; "
     "send null to follow the store default again."
@@ -48,49 +54,67 @@ class StockSettingsInput:
     quantity_increments: int | None = strawberry.UNSET
 
 
-@strawberry.input
+@strawberry.input(description="Narrows a product listing; every given condition must hold.")
 class ProductFilter:
-    skus: list[str] | None = None
-    stock_status: rules.StockStatus | None = None
+    skus: list[str] | None = strawberry.field(
+        default=None, description="Only these SKUs (at most 500); unknown ones simply match nothing."
+    )
+    stock_status: rules.StockStatus | None = strawberry.field(
+        default=None, description="Only products with this stock status now."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A new product.")
 class ProductInput:
-    sku: str
-    name: str
-    price: Decimal
+    sku: str = strawberry.field(
+        description="Unique; 1 to 64 letters, digits or . _ / - starting with a letter or digit."
+    )
+    name: str = strawberry.field(description="1 to 255 printable characters.")
+    price: Decimal = strawberry.field(
+        description='Unit price: 0 to 9999999999.99 with at most 2 decimals, e.g. "19.90".'
+    )
     quantity: int | None = strawberry.field(default=None, description="Units on hand; 0 if omitted.")
-    in_stock: bool | None = None
-    stock_settings: StockSettingsInput | None = None
+    in_stock: bool | None = strawberry.field(default=None, description="The manual stock status flag; true if omitted.")
+    stock_settings: StockSettingsInput | None = strawberry.field(
+        default=None, description="Settings this product overrides; the rest follow the store defaults."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="Changes to a product; omitted fields stay as they are.")
 class ProductUpdateInput:
-    name: str | None = None
-    price: Decimal | None = None
+    name: str | None = strawberry.field(
+        default=None, description="The new name (1 to 255 printable characters); omit to keep it."
+    )
+    price: Decimal | None = strawberry.field(
+        default=None, description="The new unit price (0 to 9999999999.99, at most 2 decimals); omit to keep it."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A SKU and how many units of it.")
 class LineInput:
-    sku: str
-    quantity: int
+    sku: str = strawberry.field(description="The product's SKU.")
+    quantity: int = strawberry.field(description="Units asked for (1 or more). Lines with the same SKU are added up.")
 
 
-@strawberry.input
+@strawberry.input(description="Who places the order.")
 class CustomerInput:
-    email: str
-    name: str | None = None
+    email: str = strawberry.field(
+        description="Where the order confirmation goes; with the order number, it lets the customer read the order."
+    )
+    name: str | None = strawberry.field(default=None, description="Shown in emails (1 to 255 printable characters).")
 
 
-@strawberry.input
+@strawberry.input(description="The lines of a cart to price and check.")
 class QuoteInput:
-    lines: list[LineInput]
+    lines: list[LineInput] = strawberry.field(description="1 to 100 lines.")
 
 
-@strawberry.input
+@strawberry.input(
+    description="An order to place: its lines, the customer, and an optional key that makes retries safe."
+)
 class CheckoutInput:
-    lines: list[LineInput]
-    customer: CustomerInput
+    lines: list[LineInput] = strawberry.field(description="1 to 100 lines; all are placed or none.")
+    customer: CustomerInput = strawberry.field(description="Who orders.")
     idempotency_key: str | None = strawberry.field(
         default=None,
         description=(

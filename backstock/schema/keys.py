@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
@@ -14,10 +15,10 @@ from backstock.schema.permissions import ADMIN
 
 @strawberry.type(description="A named bearer key for storefronts and admin tools. Its secret is never shown again.")
 class ApiKey:
-    id: strawberry.ID
-    name: str
-    role: ApiKeyRole
-    created_at: datetime
+    id: strawberry.ID = strawberry.field(description="The key's id, for revokeApiKey.")
+    name: str = strawberry.field(description="What the key is for, e.g. the storefront's name.")
+    role: ApiKeyRole = strawberry.field(description="What the key may do.")
+    created_at: datetime = strawberry.field(description="When the key was created.")
     last_used_at: datetime | None = strawberry.field(
         description="When a request last authenticated with this key, to the second; null if never."
     )
@@ -37,7 +38,7 @@ class ApiKey:
 
 @strawberry.type(description="A new key with its secret.")
 class ApiKeyCreated:
-    api_key: ApiKey
+    api_key: ApiKey = strawberry.field(description="The key as apiKeys lists it.")
     secret: str = strawberry.field(
         description="The bearer secret, for `Authorization: Bearer <secret>`. "
         "Shown once, never again: only its hash is kept."
@@ -58,12 +59,18 @@ class KeyMutation:
         description="[admin] A new key. STOREFRONT keys may assert customer groups; ADMIN keys may do anything. "
         "`name`: 1 to 100 printable characters.",
     )
-    async def create_api_key(self, name: str, role: ApiKeyRole) -> ApiKeyCreated:
+    async def create_api_key(
+        self,
+        name: Annotated[str, strawberry.argument(description="What the key is for, 1 to 100 printable characters.")],
+        role: Annotated[ApiKeyRole, strawberry.argument(description="What the key may do.")],
+    ) -> ApiKeyCreated:
         row, secret = await keys.create_key(name, role)
         return ApiKeyCreated(api_key=ApiKey.of(row), secret=secret)
 
     @strawberry.mutation(
         permission_classes=ADMIN, description="[admin] From now on the key authenticates nothing. It stays listed."
     )
-    async def revoke_api_key(self, id: strawberry.ID) -> ApiKey:
+    async def revoke_api_key(
+        self, id: Annotated[strawberry.ID, strawberry.argument(description="The key's id (ApiKey.id).")]
+    ) -> ApiKey:
         return ApiKey.of(await keys.revoke_key(id))

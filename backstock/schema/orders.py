@@ -12,27 +12,31 @@ from backstock import models, rules
 from backstock.resolvers.orders import OrderRecord
 
 
-@strawberry.type
+@strawberry.type(description="Why one line of a quote or checkout is refused.")
 class LineError:
-    sku: str
-    code: rules.LineErrorCode
-    message: str
+    sku: str = strawberry.field(description="The SKU of the refused line.")
+    code: rules.LineErrorCode = strawberry.field(description="Which rule refused it.")
+    message: str = strawberry.field(
+        description='A sentence for the shopper (Magento\'s wording), e.g. "The fewest you may purchase is 2."'
+    )
 
     @classmethod
     def of(cls, error: rules.LineError) -> LineError:
         return cls(sku=error.sku, code=error.code, message=error.message)
 
 
-@strawberry.type
+@strawberry.type(description="What checkout would do with one SKU of the cart.")
 class QuoteLine:
-    sku: str
-    requested_quantity: int
+    sku: str = strawberry.field(description="The line's SKU.")
+    requested_quantity: int = strawberry.field(description="Units asked for (lines with the same SKU added up).")
     in_stock_quantity: int = strawberry.field(description="Units that would ship from stock on hand.")
     backordered_quantity: int = strawberry.field(description="Units that would be backordered.")
     message: str | None = strawberry.field(
         description="The backorder notice for this line (notify mode only), else null."
     )
-    error: LineError | None
+    error: LineError | None = strawberry.field(
+        description="Why the line would be refused, or null when it can be ordered."
+    )
 
     @classmethod
     def of(cls, d: rules.LineDecision) -> QuoteLine:
@@ -46,21 +50,23 @@ class QuoteLine:
         )
 
 
-@strawberry.type
+@strawberry.type(description="What checkout would decide for each line now; reserves nothing.")
 class Quote:
-    lines: list[QuoteLine]
+    lines: list[QuoteLine] = strawberry.field(description="One per SKU, in the order SKUs first appear in the input.")
     is_orderable: bool = strawberry.field(description="True when every line can be ordered as asked.")
 
 
-@strawberry.type
+@strawberry.type(description="One SKU of an order and where its units are.")
 class OrderLine:
-    sku: str
-    name: str
-    quantity_ordered: int
+    sku: str = strawberry.field(description="The product's SKU.")
+    name: str = strawberry.field(description="The product's name when the order was placed.")
+    quantity_ordered: int = strawberry.field(
+        description="Units ordered: shipped + canceled + ready to ship + backordered."
+    )
     quantity_backordered: int = strawberry.field(description="Units still waiting for stock.")
     quantity_ready_to_ship: int = strawberry.field(description="Units allocated from stock and not yet shipped.")
-    quantity_shipped: int
-    quantity_canceled: int
+    quantity_shipped: int = strawberry.field(description="Units shipped.")
+    quantity_canceled: int = strawberry.field(description="Units cancelled (and refunded).")
     backorder_message: str | None = strawberry.field(description="The backorder notice given at checkout, if any.")
 
     @classmethod
@@ -77,17 +83,19 @@ class OrderLine:
         )
 
 
-@strawberry.type
+@strawberry.type(description="Units of one SKU in a shipment.")
 class ShipmentLine:
-    sku: str
-    quantity: int
+    sku: str = strawberry.field(description="The product's SKU.")
+    quantity: int = strawberry.field(description="Units shipped in this shipment.")
 
 
-@strawberry.type
+@strawberry.type(description="Units that left the warehouse together.")
 class Shipment:
-    number: str
-    created_at: datetime
-    lines: list[ShipmentLine]
+    number: str = strawberry.field(
+        description="The order number followed by the shipment's position, e.g. BS-1A2B3C4D5E-1."
+    )
+    created_at: datetime = strawberry.field(description="When the units were shipped.")
+    lines: list[ShipmentLine] = strawberry.field(description="What was shipped.")
 
     @classmethod
     def of(cls, shipment: models.Shipment) -> Shipment:
@@ -98,17 +106,19 @@ class Shipment:
         )
 
 
-@strawberry.type
+@strawberry.type(description="A placed order: its lines with their unit counts, shipments and payment.")
 class Order:
-    number: str
-    status: rules.OrderStatus
-    created_at: datetime
-    customer_email: str
-    grand_total: Decimal
-    payment_status: rules.PaymentStatus
-    has_backorders: bool
-    lines: list[OrderLine]
-    shipments: list[Shipment]
+    number: str = strawberry.field(
+        description="The order's number; with the customer's email it lets the customer read the order."
+    )
+    status: rules.OrderStatus = strawberry.field(description="Where the order is in its life.")
+    created_at: datetime = strawberry.field(description="When the order was placed.")
+    customer_email: str = strawberry.field(description="Where the order's emails go.")
+    grand_total: Decimal = strawberry.field(description="The price of every unit ordered, captured at checkout.")
+    payment_status: rules.PaymentStatus = strawberry.field(description="What was captured and refunded.")
+    has_backorders: bool = strawberry.field(description="Whether some units still wait for stock.")
+    lines: list[OrderLine] = strawberry.field(description="One per SKU, in the order of the checkout.")
+    shipments: list[Shipment] = strawberry.field(description="The order's shipments, oldest first.")
 
     @classmethod
     def of(cls, record: OrderRecord) -> Order:
@@ -131,9 +141,12 @@ class Order:
         )
 
 
-@strawberry.type
+@strawberry.type(description="Checkout refused some lines, so nothing was ordered: fix them and check out again.")
 class CheckoutRejected:
-    errors: list[LineError]
+    errors: list[LineError] = strawberry.field(description="Every refused line; nothing was reserved or charged.")
 
 
-CheckoutResult = Annotated[Order | CheckoutRejected, strawberry.union("CheckoutResult")]
+CheckoutResult = Annotated[
+    Order | CheckoutRejected,
+    strawberry.union("CheckoutResult", description="The placed Order, or CheckoutRejected with every refused line."),
+]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -12,6 +13,7 @@ from backstock.resolvers import admin, catalog, checkout, orders
 from backstock.schema.admin import OutboxMessage, StockMovement
 from backstock.schema.catalog import InventoryConfig, Product, ProductConnection
 from backstock.schema.context import Context
+from backstock.schema.descriptions import Sku
 from backstock.schema.inputs import ProductFilter, QuoteInput
 from backstock.schema.keys import KeyQuery
 from backstock.schema.orders import Order, Quote, QuoteLine
@@ -20,46 +22,88 @@ from backstock.schema.permissions import ADMIN
 AppInfo = Info[Context, None]
 
 
-@strawberry.type
+@strawberry.type(description="Catalog, quote and order reads for storefronts; operator reads need an ADMIN key.")
 class Query(KeyQuery):
-    @strawberry.field
-    async def product(self, info: AppInfo, sku: str) -> Product | None:
+    @strawberry.field(description="A product by SKU, or null when there is none.")
+    async def product(
+        self, info: AppInfo, sku: Annotated[str, strawberry.argument(description="The product's SKU.")]
+    ) -> Product | None:
         view = await catalog.find_product(sku, await info.context.store())
         return Product.of(view) if view else None
 
-    @strawberry.field
+    @strawberry.field(description="The catalog, a page at a time, in creation order.")
     async def products(
-        self, info: AppInfo, first: int = 20, after: str | None = None, filter: ProductFilter | None = None
+        self,
+        info: AppInfo,
+        first: Annotated[
+            int | None,
+            strawberry.argument(
+                description=f"Page size, 0 to {catalog.MAX_PAGE}; null means {catalog.DEFAULT_PAGE}. "
+                "Outside the range: BAD_USER_INPUT."
+            ),
+        ] = catalog.DEFAULT_PAGE,
+        after: Annotated[
+            str | None,
+            strawberry.argument(description="A cursor (an edge's cursor or pageInfo.endCursor): list what follows it."),
+        ] = None,
+        filter: Annotated[
+            ProductFilter | None, strawberry.argument(description="Only the products that match it.")
+        ] = None,
     ) -> ProductConnection:
         page = await catalog.list_products(
             await info.context.store(),
-            first,
+            catalog.DEFAULT_PAGE if first is None else first,
             after,
             filter.skus if filter else None,
             filter.stock_status if filter else None,
         )
-        return ProductConnection.of(page)
+        return ProductConnection.of(page, after=after)
 
     @strawberry.field(description="Dry run of checkout: what each line would get, reserving nothing.")
-    async def quote(self, info: AppInfo, input: QuoteInput) -> Quote:
+    async def quote(
+        self, info: AppInfo, input: Annotated[QuoteInput, strawberry.argument(description="The cart's lines.")]
+    ) -> Quote:
         decisions = await checkout.quote([(ln.sku, ln.quantity) for ln in input.lines], await info.context.store())
         return Quote(lines=[QuoteLine.of(d) for d in decisions], is_orderable=all(d.error is None for d in decisions))
 
     @strawberry.field(
         description="With `email`, anyone holding the order's number and email may read it; without it, [admin]."
     )
-    async def order(self, info: AppInfo, number: str, email: str | None = None) -> Order | None:
+    async def order(
+        self,
+        info: AppInfo,
+        number: Annotated[str, strawberry.argument(description="The order's number.")],
+        email: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The customer's email (any case); a wrong one answers null, as an unknown number does."
+            ),
+        ] = None,
+    ) -> Order | None:
         found = await orders.find_order(number, email, info.context.access)
         return Order.of(found) if found else None
 
     @strawberry.field(permission_classes=ADMIN, description="[admin] Emails, newest first; filter by status.")
-    async def outbox_messages(self, status: OutboxStatus | None = None, first: int = 50) -> list[OutboxMessage]:
+    async def outbox_messages(
+        self,
+        status: Annotated[
+            OutboxStatus | None, strawberry.argument(description="Only emails in this status; null: all.")
+        ] = None,
+        first: Annotated[int, strawberry.argument(description=f"How many, 1 to {admin.MAX_ROWS}.")] = 50,
+    ) -> list[OutboxMessage]:
         return [OutboxMessage.of(row) for row in await admin.outbox(status, first)]
 
     @strawberry.field(permission_classes=ADMIN, description="[admin] A product's stock ledger, newest first.")
-    async def stock_movements(self, sku: str, since: date | None = None, first: int = 100) -> list[StockMovement]:
+    async def stock_movements(
+        self,
+        sku: Sku,
+        since: Annotated[
+            date | None, strawberry.argument(description="Only movements on or after this day (UTC).")
+        ] = None,
+        first: Annotated[int, strawberry.argument(description=f"How many, 1 to {admin.MAX_ROWS}.")] = 100,
+    ) -> list[StockMovement]:
         return [StockMovement.of(row) for row in await admin.movements(sku, since, first)]
 
-    @strawberry.field(permission_classes=ADMIN, description="[admin]")
+    @strawberry.field(permission_classes=ADMIN, description="[admin] The store-wide stock defaults.")
     async def inventory_config(self, info: AppInfo) -> InventoryConfig:
         return InventoryConfig.of(await info.context.store_config())
