@@ -18,11 +18,12 @@ import asyncpg
 HOT_SKU = "HOT-SKU"
 MODES = ["NO_BACKORDERS", "ALLOW_QTY_BELOW_ZERO", "ALLOW_QTY_BELOW_ZERO_AND_NOTIFY", None]
 CHUNK = 20_000
+DEFAULT_ID = 1  # the migration creates the `default` source and stock first
 
 
 def products(count: int, hot_stock: int) -> Iterator[tuple[Any, ...]]:
     now = datetime.now(UTC)
-    yield (1, HOT_SKU, "Hot product", Decimal("25.00"), True, 0, False, now, now, None, "NO_BACKORDERS", None)
+    yield (1, HOT_SKU, "Hot product", Decimal("25.00"), now, now, None, "NO_BACKORDERS", None)
     for i in range(2, count + 1):
         mode = MODES[i % 4]
         threshold = -20 if mode and mode != "NO_BACKORDERS" and i % 3 == 0 else None
@@ -31,9 +32,6 @@ def products(count: int, hot_stock: int) -> Iterator[tuple[Any, ...]]:
             f"SKU-{i:07d}",
             f"Product {i}",
             Decimal(10 + i % 90),
-            i % 50 != 0,
-            0,
-            False,
             now,
             now,
             None,
@@ -42,16 +40,21 @@ def products(count: int, hot_stock: int) -> Iterator[tuple[Any, ...]]:
         )
 
 
-def source_items(count: int, hot_stock: int) -> Iterator[tuple[int, int, str, int]]:
-    yield (1, 1, "default", hot_stock)
+def source_items(count: int, hot_stock: int) -> Iterator[tuple[Any, ...]]:
+    yield (1, 1, DEFAULT_ID, hot_stock, True, False)
     for i in range(2, count + 1):
-        yield (i, i, "default", (i * 7) % 40)
+        yield (i, i, DEFAULT_ID, (i * 7) % 40, i % 50 != 0, False)
+
+
+def stock_items(count: int) -> Iterator[tuple[Any, ...]]:
+    for i in range(1, count + 1):
+        yield (i, DEFAULT_ID, i, 0, False)
 
 
 def orders(count: int) -> Iterator[tuple[Any, ...]]:
     now = datetime.now(UTC)
     for i in range(1, count + 1):
-        yield (i, f"BENCH-{i:08d}", f"buyer{i}@example.com", None, Decimal("40.00"), None, "-", now)
+        yield (i, f"BENCH-{i:08d}", f"buyer{i}@example.com", None, Decimal("40.00"), None, "-", now, DEFAULT_ID)
 
 
 def order_lines(count: int, catalog: int) -> Iterator[tuple[Any, ...]]:
@@ -61,6 +64,7 @@ def order_lines(count: int, catalog: int) -> Iterator[tuple[Any, ...]]:
             i,
             (i - 1) // 4 + 1,
             product,
+            DEFAULT_ID,
             f"SKU-{product:07d}",
             f"Product {product}",
             Decimal("10.00"),
@@ -79,16 +83,14 @@ PRODUCT_COLUMNS = (
     "sku",
     "name",
     "price",
-    "in_stock",
-    "reserved",
-    "low_stock_alerted",
     "created_at",
     "updated_at",
     "manage_stock",
     "backorders",
     "out_of_stock_threshold",
 )
-SOURCE_COLUMNS = ("id", "product_id", "source_code", "quantity")
+SOURCE_COLUMNS = ("id", "product_id", "source_id", "quantity", "in_stock", "low_stock_alerted")
+STOCK_ITEM_COLUMNS = ("id", "stock_id", "product_id", "reserved", "low_stock_alerted")
 ORDER_COLUMNS = (
     "id",
     "number",
@@ -98,11 +100,13 @@ ORDER_COLUMNS = (
     "idempotency_key",
     "request_fingerprint",
     "created_at",
+    "stock_id",
 )
 LINE_COLUMNS = (
     "id",
     "order_id",
     "product_id",
+    "stock_id",
     "sku",
     "name",
     "price",
@@ -120,6 +124,7 @@ def tables(catalog: int, lines: int, hot_stock: int) -> list[tuple[str, tuple[st
     return [
         ("product", PRODUCT_COLUMNS, products(catalog, hot_stock)),
         ("source_item", SOURCE_COLUMNS, source_items(catalog, hot_stock)),
+        ("stock_item", STOCK_ITEM_COLUMNS, stock_items(catalog)),
         ("sales_order", ORDER_COLUMNS, orders((lines + 3) // 4)),
         ("order_line", LINE_COLUMNS, order_lines(lines, catalog)),
     ]

@@ -21,17 +21,18 @@ from tortoise.contrib.starlette import RegisterTortoise
 from backstock import db, rules
 from backstock.models import Product, StoreConfig
 from backstock.models.catalog import STORE_CONFIG_ID
-from backstock.resolvers.catalog import encode_cursor, with_on_hand
+from backstock.resolvers.catalog import encode_cursor, with_counts
 from backstock.settings import get_settings
 
 PAGE = 100
+DEFAULT_STOCK_ID = 1  # the migration creates the `default` stock first
 
 
 def _statements() -> tuple[str, str, str]:
     return (
         StoreConfig.filter(id=STORE_CONFIG_ID).limit(1).sql(params_inline=True),
         Product.all().count().sql(params_inline=True),
-        with_on_hand(Product.all()).order_by("id").limit(PAGE + 1).sql(params_inline=True),
+        with_counts(Product.all(), DEFAULT_STOCK_ID).order_by("id").limit(PAGE + 1).sql(params_inline=True),
     )
 
 
@@ -45,7 +46,7 @@ def _node(row: dict[str, Any], store: rules.StockSettings) -> dict[str, Any]:
     if overrides["backorders"] is not None:
         overrides["backorders"] = rules.BackorderMode(overrides["backorders"])
     settings = rules.effective_settings(store, overrides)
-    level = rules.StockLevel(int(row["on_hand"]), row["reserved"], bool(row["in_stock"]))
+    level = rules.StockLevel(int(row["on_hand"]), row["reserved"] or 0, bool(row["any_in_stock"]))
     available = rules.availability(settings, level)
     stock = rules.ProductStock(row["sku"], row["name"], settings, level)
     return {
@@ -57,11 +58,11 @@ def _node(row: dict[str, Any], store: rules.StockSettings) -> dict[str, Any]:
         "salableQuantity": available.salable_quantity,
         "onlyXLeft": available.only_x_left,
         "backorderMessage": rules.backorder_message(stock, 1),
-        "quantity": level.on_hand,
+        "quantity": int(row["held"] or 0),
         "reservedQuantity": level.reserved,
         "backorderedQuantity": available.backordered,
         "inStock": level.in_stock,
-        "isLowStock": available.is_low_stock,
+        "isLowStock": available.is_low_stock and row["held"] is not None,
     }
 
 

@@ -14,6 +14,7 @@ _EMAIL = re.compile(
     r"^[^@\s\x00-\x1f\x7f<>,;:\"()\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
 )
 _SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
+_CODE = re.compile(r"^[a-z0-9_-]{1,32}$")
 MAX_PRICE = Decimal("9999999999.99")
 
 
@@ -35,6 +36,13 @@ def sku(value: str, field: str = "sku") -> str:
             f"{field} must be 1 to 64 letters, digits or . _ / - starting with a letter or digit, got {value!r}",
             field=field,
         )
+    return value
+
+
+def code(value: str, field: str) -> str:
+    """Codes of sources, stocks and channels."""
+    if not _CODE.match(value):
+        raise BadUserInput(f"{field} must be 1 to 32 of a-z, 0-9, _ and -, got {value!r}", field=field)
     return value
 
 

@@ -97,11 +97,11 @@ class Product:
             is_salable=available.is_salable,
             salable_quantity=available.salable_quantity,
             only_x_left=available.only_x_left,
-            quantity=view.on_hand,
-            reserved_quantity=product.reserved,
+            quantity=view.counts.held or 0,
+            reserved_quantity=view.counts.reserved,
             backordered_quantity=available.backordered,
-            in_stock=product.in_stock,
-            is_low_stock=available.is_low_stock,
+            in_stock=view.counts.in_stock,
+            is_low_stock=view.is_low_stock,
         )
 
 

@@ -85,6 +85,7 @@ class CustomerInput:
 @strawberry.input
 class QuoteInput:
     lines: list[LineInput]
+    channel: str | None = strawberry.field(default=None, description='Sales channel; default "default".')
 
 
 @strawberry.input
@@ -98,3 +99,11 @@ class CheckoutInput:
             "the same key with other lines is a CONFLICT error."
         ),
     )
+    channel: str | None = strawberry.field(default=None, description='Sales channel; default "default".')
+
+
+@strawberry.input(description="Units of one SKU a shipment takes from one source.")
+class ShipmentSourceInput:
+    source: str
+    sku: str
+    quantity: int

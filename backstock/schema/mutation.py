@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from backstock.resolvers import admin, catalog, checkout, config, fulfilment, orders, stock
@@ -13,12 +15,17 @@ from backstock.schema.inputs import (
     LineInput,
     ProductInput,
     ProductUpdateInput,
+    ShipmentSourceInput,
     StockSettingsInput,
     changes,
 )
 from backstock.schema.orders import CheckoutRejected, CheckoutResult, LineError, Order, Shipment
 from backstock.schema.permissions import ADMIN
 from backstock.schema.query import AppInfo
+
+# Named `source` in GraphQL only: strawberry's PermissionExtension takes `source` itself, so a
+# resolver argument of that name collides with it ("got multiple values for argument 'source'").
+SOURCE = strawberry.argument(name="source", description='The source whose units change; default "default".')
 
 
 def _pairs(lines: list[LineInput] | None) -> list[tuple[str, int]] | None:
@@ -37,6 +44,7 @@ class Mutation:
             input.customer.name,
             input.idempotency_key,
             await info.context.store_config(),
+            input.channel,
         )
         if isinstance(result, list):
             return CheckoutRejected(errors=[LineError.of(e) for e in result])
@@ -72,28 +80,54 @@ class Mutation:
         description="[admin] Sets units on hand (a stock count). "
         "Restocking allocates waiting backorders, oldest order first.",
     )
-    async def set_stock_quantity(self, info: AppInfo, sku: str, quantity: int) -> Product:
-        return Product.of(await stock.set_stock_quantity(sku, quantity, await info.context.store_config()))
+    async def set_stock_quantity(
+        self, info: AppInfo, sku: str, quantity: int, source_code: Annotated[str | None, SOURCE] = None
+    ) -> Product:
+        return Product.of(await stock.set_stock_quantity(sku, quantity, source_code, await info.context.store_config()))
 
     @strawberry.mutation(
         permission_classes=ADMIN,
         description="[admin] Adds (restock) or removes (shrinkage) units on hand. Same allocation as setStockQuantity.",
     )
-    async def adjust_stock(self, info: AppInfo, sku: str, delta: int, reason: str | None = None) -> Product:
-        return Product.of(await stock.adjust_stock(sku, delta, reason, await info.context.store_config()))
+    async def adjust_stock(
+        self,
+        info: AppInfo,
+        sku: str,
+        delta: int,
+        reason: str | None = None,
+        source_code: Annotated[str | None, SOURCE] = None,
+    ) -> Product:
+        return Product.of(await stock.adjust_stock(sku, delta, reason, source_code, await info.context.store_config()))
 
-    @strawberry.mutation(permission_classes=ADMIN, description="[admin] The manual stock status flag.")
-    async def set_stock_status(self, info: AppInfo, sku: str, in_stock: bool) -> Product:
-        return Product.of(await stock.set_stock_status(sku, in_stock, await info.context.store_config()))
+    @strawberry.mutation(
+        permission_classes=ADMIN,
+        description="[admin] The manual stock status flag (phase 2: with `source`, that source item's flag).",
+    )
+    async def set_stock_status(
+        self, info: AppInfo, sku: str, in_stock: bool, source_code: Annotated[str | None, SOURCE] = None
+    ) -> Product:
+        return Product.of(await stock.set_stock_status(sku, in_stock, source_code, await info.context.store_config()))
 
     @strawberry.mutation(
         permission_classes=ADMIN,
         description="[admin] Ships units that are ready; without `lines`, everything ready on the order. "
         "Partial shipments are normal.",
     )
-    async def ship_order(self, number: str, lines: list[LineInput] | None = None) -> Shipment:
-        shipment = await fulfilment.ship_order(number, _pairs(lines))
-        await shipment.fetch_related("lines")
+    async def ship_order(
+        self,
+        number: str,
+        lines: list[LineInput] | None = None,
+        sources: Annotated[
+            list[ShipmentSourceInput] | None,
+            strawberry.argument(
+                description="Where the units leave from, per source and SKU; without it, the stock's sources "
+                "by priority."
+            ),
+        ] = None,
+    ) -> Shipment:
+        named = None if sources is None else [(s.source, s.sku, s.quantity) for s in sources]
+        shipment = await fulfilment.ship_order(number, _pairs(lines), named)
+        await shipment.fetch_related("lines", "sources__source")
         return Shipment.of(shipment)
 
     @strawberry.mutation(

@@ -83,18 +83,31 @@ class ShipmentLine:
     quantity: int
 
 
+@strawberry.type(description="Units of one SKU a shipment took from one source.")
+class ShipmentSource:
+    source: str
+    sku: str
+    quantity: int
+
+
 @strawberry.type
 class Shipment:
     number: str
     created_at: datetime
     lines: list[ShipmentLine]
+    sources: list[ShipmentSource] = strawberry.field(description="Where the shipped units were taken from.")
 
     @classmethod
     def of(cls, shipment: models.Shipment) -> Shipment:
+        """Expects lines and sources (with their source) fetched."""
         return cls(
             number=shipment.number,
             created_at=shipment.created_at,
             lines=[ShipmentLine(sku=line.sku, quantity=line.quantity) for line in shipment.lines],
+            sources=[
+                ShipmentSource(source=row.source.code, sku=row.sku, quantity=row.quantity)
+                for row in sorted(shipment.sources, key=lambda row: row.id)
+            ],
         )
 
 
@@ -109,6 +122,7 @@ class Order:
     has_backorders: bool
     lines: list[OrderLine]
     shipments: list[Shipment]
+    channel: str = strawberry.field(description="The sales channel the order came through.")
 
     @classmethod
     def of(cls, record: OrderRecord) -> Order:
@@ -128,6 +142,7 @@ class Order:
             has_backorders=any(ln.backordered for ln in lines),
             lines=[OrderLine.of(ln) for ln in lines],
             shipments=[Shipment.of(s) for s in record.shipments],
+            channel=order.channel,
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -17,18 +18,26 @@ from backstock.schema.orders import Order, Quote, QuoteLine
 from backstock.schema.permissions import ADMIN
 
 AppInfo = Info[Context, None]
+CHANNEL = strawberry.argument(description='The sales channel whose stock answers; default "default".')
 
 
 @strawberry.type
 class Query:
-    @strawberry.field
-    async def product(self, info: AppInfo, sku: str) -> Product | None:
-        view = await catalog.find_product(sku, await info.context.store())
+    @strawberry.field(
+        description='`channel`: the sales channel whose stock answers; default "default".',
+    )
+    async def product(self, info: AppInfo, sku: str, channel: Annotated[str | None, CHANNEL] = None) -> Product | None:
+        view = await catalog.find_product(sku, await info.context.store(), channel)
         return Product.of(view) if view else None
 
-    @strawberry.field
+    @strawberry.field(description='`channel`: the sales channel whose stock answers; default "default".')
     async def products(
-        self, info: AppInfo, first: int = 20, after: str | None = None, filter: ProductFilter | None = None
+        self,
+        info: AppInfo,
+        first: int = 20,
+        after: str | None = None,
+        filter: ProductFilter | None = None,
+        channel: Annotated[str | None, CHANNEL] = None,
     ) -> ProductConnection:
         page = await catalog.list_products(
             await info.context.store(),
@@ -36,12 +45,15 @@ class Query:
             after,
             filter.skus if filter else None,
             filter.stock_status if filter else None,
+            channel,
         )
         return ProductConnection.of(page)
 
     @strawberry.field(description="Dry run of checkout: what each line would get, reserving nothing.")
     async def quote(self, info: AppInfo, input: QuoteInput) -> Quote:
-        decisions = await checkout.quote([(ln.sku, ln.quantity) for ln in input.lines], await info.context.store())
+        decisions = await checkout.quote(
+            [(ln.sku, ln.quantity) for ln in input.lines], await info.context.store(), input.channel
+        )
         return Quote(lines=[QuoteLine.of(d) for d in decisions], is_orderable=all(d.error is None for d in decisions))
 
     @strawberry.field(

@@ -1,0 +1,116 @@
+"""A product's numbers in one stock, read in SQL, and the locks every change of them takes.
+
+Locking: a change to a product's counters in a stock first locks its stock item rows with
+`SELECT ... FOR UPDATE` (PostgreSQL), in product id order so two multi-product changes cannot
+deadlock; source items change only under the lock of the stock their source belongs to. On
+SQLite, tortoise runs each transaction alone on its single connection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tortoise.expressions import RawSQL
+
+from backstock import rules
+from backstock.models import DEFAULT_CODE, Channel, Source, StockItem, StockSource
+from backstock.resolvers import validation
+from backstock.resolvers.errors import BadUserInput
+
+
+def _over_items(aggregate: str, product: str, stock: str) -> RawSQL:
+    """A correlated subquery over the product's items at enabled sources of the stock, not a JOIN
+    with GROUP BY: the database then sums only for the rows it returns (a page, the locked rows)."""
+    # Only code-made SQL is interpolated here: column references and the aggregate, never input.
+    return RawSQL(
+        f'(SELECT {aggregate} FROM "source_item" si '  # noqa: S608
+        'JOIN "stock_source" ss ON ss."source_id" = si."source_id" '
+        'JOIN "source" s ON s."id" = si."source_id" '
+        f'WHERE si."product_id" = {product} AND ss."stock_id" = {stock} AND s."enabled")'
+    )
+
+
+def counters(product: str, stock: str) -> dict[str, RawSQL]:
+    """Annotations for `Counts`: `held` is NULL when the stock has no item of the product."""
+    return {
+        "on_hand": _over_items(
+            'COALESCE(SUM(CASE WHEN si."in_stock" THEN si."quantity" ELSE 0 END), 0)', product, stock
+        ),
+        "held": _over_items('SUM(si."quantity")', product, stock),
+        "any_in_stock": _over_items('COALESCE(MAX(CASE WHEN si."in_stock" THEN 1 ELSE 0 END), 0)', product, stock),
+    }
+
+
+@dataclass(frozen=True)
+class Counts:
+    """A product's numbers in one stock (DESIGN.md 7.6)."""
+
+    on_hand: int
+    held: int | None
+    reserved: int
+    in_stock: bool
+
+    @property
+    def level(self) -> rules.StockLevel:
+        return rules.StockLevel(self.on_hand, self.reserved, self.in_stock)
+
+    @classmethod
+    def of(cls, row: object, reserved: int) -> Counts:
+        """From a row annotated with `counters`."""
+        values = vars(row)
+        held = values["held"]
+        return cls(int(values["on_hand"]), None if held is None else int(held), reserved, bool(values["any_in_stock"]))
+
+
+async def stock_of_channel(channel: str | None) -> int:
+    code = DEFAULT_CODE if channel is None else channel
+    channel_row = await Channel.get_or_none(code=code)
+    if channel_row is None:
+        raise BadUserInput(f"channel: no sales channel {code!r}", field="channel")
+    return channel_row.stock_id
+
+
+async def find_source(code: str | None, field: str = "source") -> Source:
+    code = DEFAULT_CODE if code is None else code
+    source = await Source.get_or_none(code=validation.code(code, field))
+    if source is None:
+        raise BadUserInput(f"{field}: no source {code!r}", field=field)
+    return source
+
+
+async def stock_of_source(source_id: int) -> int | None:
+    link = await StockSource.get_or_none(source_id=source_id)
+    return None if link is None else link.stock_id
+
+
+@dataclass
+class Locked:
+    """A product's stock item, locked, with its counts read under the lock."""
+
+    item: StockItem
+    counts: Counts
+
+
+async def lock(stock_id: int, *, skus: Sequence[str] = (), ids: Sequence[int] = ()) -> dict[int, Locked]:
+    """Locks and loads the stock items (by SKU or by product id) with their products, keyed by product id.
+
+    Filtering through the relation makes the join an inner one, which FOR UPDATE requires.
+    """
+    by = {"product__sku__in": skus} if skus else {"product__id__in": ids}
+    items = (
+        await StockItem.filter(stock_id=stock_id, **by)
+        .annotate(**counters('"stock_item"."product_id"', '"stock_item"."stock_id"'))
+        .select_related("product")
+        .order_by("product_id")
+        .select_for_update()
+    )
+    return {item.product_id: Locked(item, Counts.of(item, item.reserved)) for item in items}
+
+
+async def recount(stock_id: int, locked: dict[int, Locked]) -> dict[int, rules.StockLevel]:
+    """The levels after a change made under the lock (the rows stay locked)."""
+    fresh = await lock(stock_id, ids=list(locked))
+    for product_id, entry in fresh.items():
+        locked[product_id].counts = entry.counts
+    return {product_id: entry.counts.level for product_id, entry in fresh.items()}
