@@ -248,3 +248,18 @@ async def test_listing_costs_the_same_queries_for_5_or_100_products(api: Api) ->
         data = await api.data(LISTING)
     assert len(data["products"]["edges"]) == 100
     assert len(small) == len(large) <= 3, large
+
+
+async def test_listing_in_a_channel_costs_the_same_queries(api: Api) -> None:
+    await api.data('mutation { upsertSource(input: {code: "east", name: "East"}) { code } }')
+    await api.data(
+        'mutation { upsertStock(input: {code: "eu", name: "EU", sources: ["east"], channels: ["eu"]}) { code } }'
+    )
+    for i in range(100):
+        await api.create_product(f"S-{i}", quantity=i, backorders=NOTIFY)
+    channel_listing = LISTING.replace("products(first: 100)", 'products(first: 100, channel: "eu")')
+    with count_queries() as queries:
+        data = await api.data(channel_listing)
+    assert len(data["products"]["edges"]) == 100
+    assert {e["node"]["quantity"] for e in data["products"]["edges"]} == {0}
+    assert len(queries) <= 3, queries

@@ -31,6 +31,7 @@ from backstock.resolvers import ledger
 from backstock.resolvers.allocation import settle
 from backstock.resolvers.errors import BadUserInput, NotFound
 from backstock.resolvers.inventory import Locked, lock
+from backstock.resolvers.lowstock import check_sources
 from backstock.resolvers.sourcing import Picks, take_units
 
 Lines = Sequence[tuple[str, int]] | None
@@ -78,7 +79,7 @@ def _requested(
     return plan
 
 
-async def ship_order(number: str, asked: Lines, sources: Sources) -> Shipment:
+async def ship_order(number: str, asked: Lines, sources: Sources, config: StoreConfig) -> Shipment:
     """Ships ready units: on hand and reserved fall together, so what is free does not change.
 
     The units leave the sources the admin names, else the stock's sources by priority.
@@ -104,6 +105,7 @@ async def ship_order(number: str, asked: Lines, sources: Sources) -> Shipment:
         for line, n in tracked:
             movements += await _ship(items[line.product_id], n, picks[line.product_id], order.id, shipment)
         await ledger.record(movements)
+        await check_sources([line.product_id for line, _ in tracked], config)
     return shipment
 
 

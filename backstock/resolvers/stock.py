@@ -1,4 +1,5 @@
-"""Stock counts, restocks, shrinkage and the stock status flag of one source item.
+"""Stock counts, restocks, shrinkage, the stock status flag and threshold of one source item,
+and transfers between sources.
 
 Each change locks the product's stock item in the stock its source belongs to (see
 `inventory.lock`), then the source item, changes it, and re-evaluates that stock like a
@@ -18,6 +19,7 @@ from backstock.resolvers.allocation import rebalance
 from backstock.resolvers.catalog import ProductView, get_product
 from backstock.resolvers.errors import BadUserInput, unknown_sku
 from backstock.resolvers.inventory import find_source, lock, stock_of_source
+from backstock.resolvers.lowstock import check_sources
 
 Change = Callable[[SourceItem], Awaitable[list[StockMovement]]]
 
@@ -36,6 +38,7 @@ async def change_source_item(sku: str, source: Source, change: Change, store: St
     await ledger.record(await change(item))
     if stock_id is not None:
         await rebalance(stock_id, locked, store)
+    await check_sources([product.id], store)
 
 
 async def _on_hand(item: SourceItem, delta: int, reason: MovementReason, note: str | None) -> list[StockMovement]:
@@ -89,4 +92,40 @@ async def set_stock_status(sku: str, in_stock: bool, source: str | None, store: 
 
     async with in_transaction():
         await change_source_item(sku, where, flag, store)
+    return await get_product(sku, store.stock_settings())
+
+
+async def set_source_item(
+    sku: str,
+    source: str,
+    quantity: int | None,
+    in_stock: bool | None,
+    threshold: int | None,
+    clear_threshold: bool,
+    store: StoreConfig,
+) -> ProductView:
+    """Omitted fields keep their value; a new quantity is a stock count at that source."""
+    if quantity is not None:
+        validation.not_negative(quantity, "quantity")
+    if threshold is not None:
+        validation.not_negative(threshold, "notifyForQuantityBelow")
+        if clear_threshold:
+            raise BadUserInput(
+                "clearNotifyForQuantityBelow: give a threshold or clear it, not both",
+                field="clearNotifyForQuantityBelow",
+            )
+    where = await find_source(source)
+
+    async def set_item(item: SourceItem) -> list[StockMovement]:
+        if in_stock is not None:
+            item.in_stock = in_stock
+        if threshold is not None or clear_threshold:
+            item.notify_for_quantity_below = threshold
+        await item.save(update_fields=["in_stock", "notify_for_quantity_below"])
+        if quantity is None:
+            return []
+        return await _on_hand(item, quantity - item.quantity, MovementReason.STOCK_COUNT, None)
+
+    async with in_transaction():
+        await change_source_item(sku, where, set_item, store)
     return await get_product(sku, store.stock_settings())

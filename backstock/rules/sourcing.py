@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from backstock.rules.levels import StockLevel
+from backstock.rules.settings import StockSettings
 
 
 @dataclass(frozen=True)
@@ -60,3 +61,14 @@ def select_sources(holdings: Sequence[Holding], units: int) -> Selection:
             picks.append((holding.source, take))
             remaining -= take
     return Selection(picks, max(0, remaining))
+
+
+def source_threshold(own: int | None, settings: StockSettings) -> int:
+    """A source item's low-stock threshold: its own, else the product's or the store's (`settings`
+    are the product's effective settings, which already fall back to the store)."""
+    return settings.notify_for_quantity_below if own is None else own
+
+
+def is_source_low(quantity: int, own: int | None, settings: StockSettings) -> bool:
+    """A source item is low at or below its threshold, counting its own units (reservations are per stock)."""
+    return settings.manage_stock and quantity <= source_threshold(own, settings)

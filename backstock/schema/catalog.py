@@ -5,10 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import strawberry
+from strawberry.types import Info
 
 from backstock import rules
 from backstock.models import StoreConfig
 from backstock.resolvers.catalog import Page, ProductView, encode_cursor
+from backstock.schema.context import Context
+from backstock.schema.inventory import SourceItem
 from backstock.schema.permissions import ADMIN
 
 
@@ -80,6 +83,13 @@ class Product:
     @strawberry.field(description="The notice a shopper ordering `quantity` units must see, or null when none is due.")
     def backorder_message(self, quantity: int = 1) -> str | None:
         return rules.backorder_message(self.view.stock, quantity)
+
+    @strawberry.field(
+        permission_classes=ADMIN, description="[admin] One row per source holding or having held this product."
+    )
+    async def source_items(self, info: Info[Context, None]) -> list[SourceItem] | None:
+        rows = await info.context.source_items_loader.load(self.view.product.id)
+        return [SourceItem.of(row, self.view.settings) for row in rows]
 
     @strawberry.field(permission_classes=ADMIN, description="[admin]")
     def stock_settings(self) -> StockSettings:

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from strawberry.dataloader import DataLoader
 
 from backstock import rules
-from backstock.models import StoreConfig
+from backstock.models import SourceItem, StoreConfig
 from backstock.resolvers.config import load_store_config
 from backstock.settings import Settings
 
@@ -21,12 +21,24 @@ async def _load_store(keys: list[None]) -> list[StoreConfig]:
     return [config for _ in keys]
 
 
+async def _load_source_items(product_ids: list[int]) -> list[list[SourceItem]]:
+    """Every listed product's source items in one query."""
+    rows = await SourceItem.filter(product_id__in=product_ids).select_related("source").order_by("source_id")
+    by_product: dict[int, list[SourceItem]] = {product_id: [] for product_id in product_ids}
+    for row in rows:
+        by_product[row.product_id].append(row)
+    return [by_product[product_id] for product_id in product_ids]
+
+
 @dataclass
 class Context:
     request: Request
     response: Response | None
     settings: Settings
     store_loader: DataLoader[None, StoreConfig] = field(default_factory=lambda: DataLoader(load_fn=_load_store))
+    source_items_loader: DataLoader[int, list[SourceItem]] = field(
+        default_factory=lambda: DataLoader(load_fn=_load_source_items)
+    )
 
     @cached_property
     def is_admin(self) -> bool:

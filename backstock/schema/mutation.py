@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from backstock.resolvers import admin, catalog, checkout, config, fulfilment, orders, stock
+from backstock.resolvers import admin, catalog, checkout, config, fulfilment, orders, sources, stock, transfer
 from backstock.schema.admin import OutboxMessage
 from backstock.schema.catalog import InventoryConfig, Product
 from backstock.schema.inputs import (
@@ -19,6 +19,7 @@ from backstock.schema.inputs import (
     StockSettingsInput,
     changes,
 )
+from backstock.schema.inventory import Source, SourceInput, Stock, StockInput
 from backstock.schema.orders import CheckoutRejected, CheckoutResult, LineError, Order, Shipment
 from backstock.schema.permissions import ADMIN
 from backstock.schema.query import AppInfo
@@ -115,6 +116,7 @@ class Mutation:
     )
     async def ship_order(
         self,
+        info: AppInfo,
         number: str,
         lines: list[LineInput] | None = None,
         sources: Annotated[
@@ -126,7 +128,7 @@ class Mutation:
         ] = None,
     ) -> Shipment:
         named = None if sources is None else [(s.source, s.sku, s.quantity) for s in sources]
-        shipment = await fulfilment.ship_order(number, _pairs(lines), named)
+        shipment = await fulfilment.ship_order(number, _pairs(lines), named, await info.context.store_config())
         await shipment.fetch_related("lines", "sources__source")
         return Shipment.of(shipment)
 
@@ -138,3 +140,47 @@ class Mutation:
     async def cancel_order(self, info: AppInfo, number: str, lines: list[LineInput] | None = None) -> Order:
         order = await fulfilment.cancel_order(number, _pairs(lines), await info.context.store_config())
         return Order.of(await orders.load_order(order))
+
+    @strawberry.mutation(permission_classes=ADMIN, description="[admin] Creates or updates by code.")
+    async def upsert_source(self, info: AppInfo, input: SourceInput) -> Source:
+        return Source.of(await sources.upsert_source(changes(input), await info.context.store_config()))
+
+    @strawberry.mutation(
+        permission_classes=ADMIN,
+        description="[admin] Creates or updates by code; a source or channel already in another stock is a CONFLICT.",
+    )
+    async def upsert_stock(self, info: AppInfo, input: StockInput) -> Stock:
+        return Stock.of(await sources.upsert_stock(changes(input), await info.context.store_config()))
+
+    @strawberry.mutation(
+        permission_classes=ADMIN,
+        description="[admin] Sets one source item; omitted fields keep their value, "
+        "`clearNotifyForQuantityBelow` removes the source-level threshold.",
+    )
+    async def set_source_item(
+        self,
+        info: AppInfo,
+        sku: str,
+        source_code: Annotated[str, strawberry.argument(name="source", description="The source of the item.")],
+        quantity: int | None = None,
+        in_stock: bool | None = None,
+        notify_for_quantity_below: int | None = None,
+        clear_notify_for_quantity_below: bool = False,
+    ) -> Product:
+        view = await stock.set_source_item(
+            sku,
+            source_code,
+            quantity,
+            in_stock,
+            notify_for_quantity_below,
+            clear_notify_for_quantity_below,
+            await info.context.store_config(),
+        )
+        return Product.of(view)
+
+    @strawberry.mutation(
+        permission_classes=ADMIN, description="[admin] Moves units between two sources in one transaction."
+    )
+    async def transfer_stock(self, info: AppInfo, sku: str, from_source: str, to_source: str, quantity: int) -> Product:
+        view = await transfer.transfer_stock(sku, from_source, to_source, quantity, await info.context.store_config())
+        return Product.of(view)

@@ -9,11 +9,12 @@ import strawberry
 from strawberry.types import Info
 
 from backstock.models import OutboxStatus
-from backstock.resolvers import admin, catalog, checkout, orders
+from backstock.resolvers import admin, catalog, checkout, orders, sources
 from backstock.schema.admin import OutboxMessage, StockMovement
 from backstock.schema.catalog import InventoryConfig, Product, ProductConnection
 from backstock.schema.context import Context
 from backstock.schema.inputs import ProductFilter, QuoteInput
+from backstock.schema.inventory import Source, Stock
 from backstock.schema.orders import Order, Quote, QuoteLine
 from backstock.schema.permissions import ADMIN
 
@@ -74,3 +75,11 @@ class Query:
     @strawberry.field(permission_classes=ADMIN, description="[admin]")
     async def inventory_config(self, info: AppInfo) -> InventoryConfig:
         return InventoryConfig.of(await info.context.store_config())
+
+    @strawberry.field(permission_classes=ADMIN, description="[admin]")
+    async def sources(self) -> list[Source]:
+        return [Source.of(row) for row in await sources.list_sources()]
+
+    @strawberry.field(permission_classes=ADMIN, description="[admin]")
+    async def stocks(self) -> list[Stock]:
+        return [Stock.of(record) for record in await sources.list_stocks()]
