@@ -104,6 +104,6 @@ class CheckoutInput:
 
 @strawberry.input(description="Units of one SKU a shipment takes from one source.")
 class ShipmentSourceInput:
-    source: str
+    source: str = strawberry.field(description="Code of an enabled, in-stock source of the order's stock.")
     sku: str
-    quantity: int
+    quantity: int = strawberry.field(description="Units of this SKU taken from this source; 1 or more.")

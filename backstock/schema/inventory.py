@@ -11,9 +11,9 @@ from backstock.rules.sourcing import is_source_low
 
 @strawberry.type(description="[admin] A place that holds units: a warehouse, a shop, a dropshipper.")
 class Source:
-    code: str
+    code: str = strawberry.field(description="Unique code, [a-z0-9_-]{1,32}.")
     name: str
-    enabled: bool
+    enabled: bool = strawberry.field(description="A disabled source neither sells nor ships; `default` cannot be.")
     email: str | None = strawberry.field(description="Where this source's low-stock emails go; null: the merchant.")
 
     @classmethod
@@ -23,7 +23,7 @@ class Source:
 
 @strawberry.input
 class SourceInput:
-    code: str
+    code: str = strawberry.field(description="Creates the source, or updates the one with this code.")
     name: str
     enabled: bool | None = strawberry.field(
         default=strawberry.UNSET,
@@ -37,10 +37,10 @@ class SourceInput:
 
 @strawberry.type(description="[admin] A pool of sources (highest priority first) sold through its channels.")
 class Stock:
-    code: str
+    code: str = strawberry.field(description="Unique code, [a-z0-9_-]{1,32}.")
     name: str
-    sources: list[Source]
-    channels: list[str]
+    sources: list[Source] = strawberry.field(description="Highest priority first: shipments take units in this order.")
+    channels: list[str] = strawberry.field(description="Sales channel codes served by this stock.")
 
     @classmethod
     def of(cls, record: StockRecord) -> Stock:
@@ -54,7 +54,7 @@ class Stock:
 
 @strawberry.input
 class StockInput:
-    code: str
+    code: str = strawberry.field(description="Creates the stock, or updates the one with this code.")
     name: str
     sources: list[str] = strawberry.field(
         description="Source codes, highest priority first. A source belongs to one stock at most."
@@ -65,7 +65,7 @@ class StockInput:
 @strawberry.type(description="[admin] One product's units at one source.")
 class SourceItem:
     source: Source
-    quantity: int
+    quantity: int = strawberry.field(description="Units on hand at this source (never below 0).")
     in_stock: bool = strawberry.field(description="The source item's own stock status flag.")
     notify_for_quantity_below: int | None = strawberry.field(
         description="Source-level low-stock threshold; null: the product's or the store's."

@@ -162,10 +162,14 @@ class Mutation:
         info: AppInfo,
         sku: str,
         source_code: Annotated[str, strawberry.argument(name="source", description="The source of the item.")],
-        quantity: int | None = None,
-        in_stock: bool | None = None,
-        notify_for_quantity_below: int | None = None,
-        clear_notify_for_quantity_below: bool = False,
+        quantity: Annotated[int | None, strawberry.argument(description="Units on hand there (a stock count).")] = None,
+        in_stock: Annotated[bool | None, strawberry.argument(description="The source item's own stock status.")] = None,
+        notify_for_quantity_below: Annotated[
+            int | None, strawberry.argument(description="Source-level low-stock threshold, 0 or more.")
+        ] = None,
+        clear_notify_for_quantity_below: Annotated[
+            bool | None, strawberry.argument(description="Removes the source-level threshold (then the product's).")
+        ] = False,
     ) -> Product:
         view = await stock.set_source_item(
             sku,
@@ -173,7 +177,7 @@ class Mutation:
             quantity,
             in_stock,
             notify_for_quantity_below,
-            clear_notify_for_quantity_below,
+            bool(clear_notify_for_quantity_below),
             await info.context.store_config(),
         )
         return Product.of(view)
@@ -181,6 +185,15 @@ class Mutation:
     @strawberry.mutation(
         permission_classes=ADMIN, description="[admin] Moves units between two sources in one transaction."
     )
-    async def transfer_stock(self, info: AppInfo, sku: str, from_source: str, to_source: str, quantity: int) -> Product:
+    async def transfer_stock(
+        self,
+        info: AppInfo,
+        sku: str,
+        from_source: Annotated[str, strawberry.argument(description="The source the units leave.")],
+        to_source: Annotated[str, strawberry.argument(description="Another source, which receives them.")],
+        quantity: Annotated[
+            int, strawberry.argument(description="Units to move, 1 or more, free in the sending stock.")
+        ],
+    ) -> Product:
         view = await transfer.transfer_stock(sku, from_source, to_source, quantity, await info.context.store_config())
         return Product.of(view)

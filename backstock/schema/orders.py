@@ -85,7 +85,7 @@ class ShipmentLine:
 
 @strawberry.type(description="Units of one SKU a shipment took from one source.")
 class ShipmentSource:
-    source: str
+    source: str = strawberry.field(description="Code of the source the units left.")
     sku: str
     quantity: int
 
