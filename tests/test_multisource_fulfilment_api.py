@@ -182,3 +182,18 @@ async def test_a_storm_over_two_channels_oversells_neither_stock(api: Api) -> No
     assert await SourceItem.filter(quantity__lt=0).count() == 0
     assert [item.quantity for item in await SourceItem.all()] == [0, 0, 0]
     await assert_ledger_matches_counters()
+
+
+@pytest.mark.slow
+async def test_checkouts_racing_shipments_never_sell_shipped_units(api: Api) -> None:
+    """Shipping lowers on hand and reserved together: a checkout that waited for the shipment's lock
+    must see both new figures, not the new reserved count beside the old units on hand."""
+    await api.create_product("MUG", quantity=10)
+    placed = [await checkout_in(api, "default", ("MUG", 1)) for _ in range(10)]
+    ships = [api.data(SHIP, {"n": order["number"]}) for order in placed]
+    shoppers = [checkout_in(api, "default", ("MUG", 1), email=f"s{i}@example.com") for i in range(20)]
+    results = await asyncio.gather(*ships, *shoppers)
+    assert [r["__typename"] for r in results[10:]] == ["CheckoutRejected"] * 20
+    product = await api.product("MUG")
+    assert (product["quantity"], product["reservedQuantity"]) == (0, 0)
+    await assert_ledger_matches_counters()

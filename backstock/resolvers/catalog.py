@@ -75,7 +75,7 @@ def with_counts(query: QuerySet[Product], stock_id: int) -> QuerySet[Product]:
 
 
 def views_of(products: Iterable[Product], store: rules.StockSettings) -> list[ProductView]:
-    return [ProductView(p, Counts.of(p, int(vars(p)["reserved"] or 0)), store) for p in products]
+    return [ProductView(p, Counts.of(vars(p), int(vars(p)["reserved"] or 0)), store) for p in products]
 
 
 async def find_product(sku: str, store: rules.StockSettings, channel: str | None = None) -> ProductView | None:

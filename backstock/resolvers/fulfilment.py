@@ -41,10 +41,10 @@ Sources = Sequence[tuple[str, str, int]] | None
 async def _locked_order(number: str) -> tuple[Order, list[OrderLine], dict[int, Locked]]:
     """The order's stock items are locked before its lines are read: allocation moves lines under that lock."""
     order = await Order.get_or_none(number=number)
-    if order is None or order.stock_id is None:
+    if order is None:
         raise NotFound(f"number: no order {number!r}", field="number")
     product_ids = cast(list[int], await OrderLine.filter(order_id=order.id).values_list("product_id", flat=True))
-    items = await lock(order.stock_id, ids=product_ids)
+    items = await lock(cast(int, order.stock_id), ids=product_ids)
     lines = await OrderLine.filter(order_id=order.id).order_by("id")
     return order, lines, items
 

@@ -8,8 +8,9 @@ SQLite, tortoise runs each transaction alone on its single connection.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from tortoise.expressions import RawSQL
 
@@ -56,9 +57,8 @@ class Counts:
         return rules.StockLevel(self.on_hand, self.reserved, self.in_stock)
 
     @classmethod
-    def of(cls, row: object, reserved: int) -> Counts:
-        """From a row annotated with `counters`."""
-        values = vars(row)
+    def of(cls, values: Mapping[str, Any], reserved: int) -> Counts:
+        """From the values of a row annotated with `counters`."""
         held = values["held"]
         return cls(int(values["on_hand"]), None if held is None else int(held), reserved, bool(values["any_in_stock"]))
 
@@ -95,17 +95,27 @@ class Locked:
 async def lock(stock_id: int, *, skus: Sequence[str] = (), ids: Sequence[int] = ()) -> dict[int, Locked]:
     """Locks and loads the stock items (by SKU or by product id) with their products, keyed by product id.
 
-    Filtering through the relation makes the join an inner one, which FOR UPDATE requires.
+    Filtering through the relation makes the join an inner one, which FOR UPDATE requires. The
+    counts are read by a second statement, once the locks are held: on PostgreSQL a statement
+    that waited for a lock re-reads the locked row but not its subqueries, which would still
+    see the units on hand of before the wait.
     """
     by = {"product__sku__in": skus} if skus else {"product__id__in": ids}
     items = (
         await StockItem.filter(stock_id=stock_id, **by)
-        .annotate(**counters('"stock_item"."product_id"', '"stock_item"."stock_id"'))
         .select_related("product")
         .order_by("product_id")
         .select_for_update()
     )
-    return {item.product_id: Locked(item, Counts.of(item, item.reserved)) for item in items}
+    if not items:
+        return {}
+    counts = await (
+        StockItem.filter(id__in=[item.id for item in items])
+        .annotate(**counters('"stock_item"."product_id"', '"stock_item"."stock_id"'))
+        .values("id", "on_hand", "held", "any_in_stock")
+    )
+    by_id = {row["id"]: row for row in counts}
+    return {item.product_id: Locked(item, Counts.of(by_id[item.id], item.reserved)) for item in items}
 
 
 async def recount(stock_id: int, locked: dict[int, Locked]) -> dict[int, rules.StockLevel]:

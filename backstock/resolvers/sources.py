@@ -14,8 +14,18 @@ from typing import Any, cast
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from backstock.models import DEFAULT_CODE, Channel, OrderLine, Source, SourceItem, Stock, StockItem, StockSource
-from backstock.models.catalog import Product, StoreConfig
+from backstock.models import (
+    DEFAULT_CODE,
+    Channel,
+    OrderLine,
+    Product,
+    Source,
+    SourceItem,
+    Stock,
+    StockItem,
+    StockSource,
+    StoreConfig,
+)
 from backstock.resolvers import validation
 from backstock.resolvers.allocation import rebalance
 from backstock.resolvers.errors import BadUserInput, Conflict
