@@ -100,10 +100,10 @@ async def _low_stock_alert(item: StockItem, store: StoreConfig, after: Counts) -
     ]
 
 
-async def rebalance(stock_id: int, locked: dict[int, Locked], store: StoreConfig) -> None:
+async def rebalance(locked: dict[int, Locked], store: StoreConfig) -> None:
     """After a change of on hand in a stock made under the lock of its items: re-reads their counts
     and settles each like a stock count (newest promises back to waiting, or waiting lines allocated)."""
     before = {product_id: entry.counts for product_id, entry in locked.items()}
-    await recount(stock_id, locked)
+    await recount(locked)
     for product_id, entry in locked.items():
         await settle(entry.item, store, before[product_id], entry.counts)

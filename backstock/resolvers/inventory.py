@@ -109,18 +109,23 @@ async def lock(stock_id: int, *, skus: Sequence[str] = (), ids: Sequence[int] = 
     )
     if not items:
         return {}
-    counts = await (
+    counts = await _counts(items)
+    return {item.product_id: Locked(item, counts[item.id]) for item in items}
+
+
+async def recount(locked: dict[int, Locked]) -> None:
+    """Re-reads the counts after a change made under the lock (the rows stay locked)."""
+    counts = await _counts([entry.item for entry in locked.values()])
+    for entry in locked.values():
+        entry.counts = counts[entry.item.id]
+
+
+async def _counts(items: Sequence[StockItem]) -> dict[int, Counts]:
+    """Counts of locked stock items by their id, with the reserved counts they hold."""
+    rows = await (
         StockItem.filter(id__in=[item.id for item in items])
         .annotate(**counters('"stock_item"."product_id"', '"stock_item"."stock_id"'))
         .values("id", "on_hand", "held", "any_in_stock")
     )
-    by_id = {row["id"]: row for row in counts}
-    return {item.product_id: Locked(item, Counts.of(by_id[item.id], item.reserved)) for item in items}
-
-
-async def recount(stock_id: int, locked: dict[int, Locked]) -> dict[int, rules.StockLevel]:
-    """The levels after a change made under the lock (the rows stay locked)."""
-    fresh = await lock(stock_id, ids=list(locked))
-    for product_id, entry in fresh.items():
-        locked[product_id].counts = entry.counts
-    return {product_id: entry.counts.level for product_id, entry in fresh.items()}
+    reserved = {item.id: item.reserved for item in items}
+    return {row["id"]: Counts.of(row, reserved[row["id"]]) for row in rows}

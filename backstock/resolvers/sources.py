@@ -64,7 +64,7 @@ async def _in_stock(
     locked = await lock(stock_id, ids=product_ids) if product_ids else {}
     await change()
     if locked:
-        await rebalance(stock_id, locked, store)
+        await rebalance(locked, store)
 
 
 async def upsert_source(data: dict[str, Any], store: StoreConfig) -> Source:

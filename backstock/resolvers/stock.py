@@ -36,8 +36,7 @@ async def change_source_item(sku: str, source: Source, change: Change, store: St
     if item is None:
         item = await SourceItem.create(product_id=product.id, source_id=source.id)
     await ledger.record(await change(item))
-    if stock_id is not None:
-        await rebalance(stock_id, locked, store)
+    await rebalance(locked, store)
     await check_sources([product.id], store)
 
 

@@ -56,7 +56,7 @@ async def transfer_stock(sku: str, from_code: str, to_code: str, quantity: int, 
                 ledger.movement(product.id, MovementReason.TRANSFER, on_hand=quantity, source_id=target.id),
             ]
         )
-        for stock_id, items in locked.items():
-            await rebalance(stock_id, items, store)
+        for items in locked.values():
+            await rebalance(items, store)
         await check_sources([product.id], store)
     return await get_product(sku, store.stock_settings())
