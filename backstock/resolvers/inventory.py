@@ -63,11 +63,21 @@ class Counts:
         return cls(int(values["on_hand"]), None if held is None else int(held), reserved, bool(values["any_in_stock"]))
 
 
+# The `default` channel never leaves the `default` stock, which is never removed (upsertStock
+# refuses both), so its stock id can be remembered by each process: a one-source store's
+# requests then cost no more queries than before channels existed.
+_default_stock: list[int] = []
+
+
 async def stock_of_channel(channel: str | None) -> int:
     code = DEFAULT_CODE if channel is None else channel
+    if code == DEFAULT_CODE and _default_stock:
+        return _default_stock[0]
     channel_row = await Channel.get_or_none(code=code)
     if channel_row is None:
         raise BadUserInput(f"channel: no sales channel {code!r}", field="channel")
+    if code == DEFAULT_CODE:
+        _default_stock.append(channel_row.stock_id)
     return channel_row.stock_id
 
 
