@@ -1,4 +1,5 @@
-"""A small realistic catalog covering every stock mode, for `make run` and the README tour."""
+"""A small realistic catalog covering every stock mode, for `make run` and the README tour, with a
+second warehouse (Berlin) sold through its own channel (`eu`), so stock differs per channel."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from backstock.models import Product
-from backstock.resolvers import catalog, config
+from backstock.resolvers import catalog, config, sources, stock
 from backstock.rules import BackorderMode
 
 NOTIFY = BackorderMode.ALLOW_QTY_BELOW_ZERO_AND_NOTIFY
@@ -68,14 +69,26 @@ PRODUCTS: list[dict[str, Any]] = [
 ]
 
 
+# Units at the Berlin warehouse, sold only through channel `eu`.
+BERLIN: dict[str, int] = {"TEE-CLASSIC-M": 40, "SOCKS-WOOL-3PK": 25, "BAG-WEEKENDER": 15}
+
+
 async def load_demo_data() -> int:
     """Creates what is missing (existing SKUs are left alone); returns how many were created."""
-    await config.update_store_config({"low_stock_recipients": ["merchant@example.com"]})
-    store = (await config.load_store_config()).stock_settings()
+    store_config = await config.update_store_config({"low_stock_recipients": ["merchant@example.com"]})
+    await sources.upsert_source(
+        {"code": "berlin", "name": "Berlin warehouse", "email": "berlin@example.com"}, store_config
+    )
+    await sources.upsert_stock(
+        {"code": "eu", "name": "EU stock", "sources": ["berlin"], "channels": ["eu"]}, store_config
+    )
+    store = store_config.stock_settings()
     created = 0
     for data in PRODUCTS:
         if await Product.exists(sku=data["sku"]):
             continue
         await catalog.create_product({**data, "price": Decimal(data["price"])}, store)
+        if data["sku"] in BERLIN:
+            await stock.set_stock_quantity(data["sku"], BERLIN[data["sku"]], "berlin", store_config)
         created += 1
     return created

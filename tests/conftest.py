@@ -30,7 +30,9 @@ from backstock.models import (
     Product,
     Shipment,
     ShipmentLine,
+    ShipmentSource,
     SourceItem,
+    StockItem,
     StockMovement,
     StoreConfig,
 )
@@ -39,6 +41,7 @@ from tests.api import ADMIN_TOKEN, Api
 from tests.mailserver import MailServer
 
 TABLES = [
+    ShipmentSource,
     ShipmentLine,
     StockMovement,
     Payment,
@@ -46,11 +49,23 @@ TABLES = [
     OrderLine,
     Order,
     SourceItem,
+    StockItem,
     Product,
     StoreConfig,
     OutboxMessage,
     ApiKey,
 ]
+# The migration's `default` source, stock and channel stay; whatever a test added goes.
+RESET_INVENTORY = """
+DELETE FROM channel WHERE code <> 'default';
+DELETE FROM stock_source WHERE source_id <> (SELECT id FROM source WHERE code = 'default');
+UPDATE stock_source SET stock_id = (SELECT id FROM stock WHERE code = 'default'), priority = 1;
+UPDATE channel SET stock_id = (SELECT id FROM stock WHERE code = 'default');
+DELETE FROM source WHERE code <> 'default';
+UPDATE source SET name = 'Default source', enabled = TRUE, email = NULL;
+DELETE FROM stock WHERE code <> 'default';
+UPDATE stock SET name = 'Default stock';
+"""
 POSTGRES_URL = os.environ.get("BACKSTOCK_TEST_DATABASE_URL", "")
 
 
@@ -137,6 +152,7 @@ async def empty_tables() -> None:
     else:
         for model in TABLES:
             await conn.execute_script(f'DELETE FROM "{model._meta.db_table}"')
+    await conn.execute_script(RESET_INVENTORY)
 
 
 @pytest.fixture

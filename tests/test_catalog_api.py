@@ -257,3 +257,18 @@ async def test_an_explicit_null_means_the_default(api: Api) -> None:
     query = "query($f: Int, $q: Int) { products(first: $f) { edges { node { backorderMessage(quantity: $q) } } } }"
     data = await api.data(query, {"f": None, "q": None}, admin=False)
     assert data["products"]["edges"][0]["node"]["backorderMessage"].endswith("back order the remaining 1.")
+
+
+async def test_listing_in_a_channel_costs_the_same_queries(api: Api) -> None:
+    await api.data('mutation { upsertSource(input: {code: "east", name: "East"}) { code } }')
+    await api.data(
+        'mutation { upsertStock(input: {code: "eu", name: "EU", sources: ["east"], channels: ["eu"]}) { code } }'
+    )
+    for i in range(100):
+        await api.create_product(f"S-{i}", quantity=i, backorders=NOTIFY)
+    channel_listing = LISTING.replace("products(first: 100)", 'products(first: 100, channel: "eu")')
+    with count_queries() as queries:
+        data = await api.data(channel_listing)
+    assert len(data["products"]["edges"]) == 100
+    assert {e["node"]["quantity"] for e in data["products"]["edges"]} == {0}
+    assert len(queries) <= 3, queries

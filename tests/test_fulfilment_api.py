@@ -6,7 +6,7 @@ from typing import Any
 
 from tortoise.expressions import F
 
-from backstock.models import MovementReason, Order, OrderLine, Payment, PaymentKind, Product, StockMovement
+from backstock.models import MovementReason, Order, OrderLine, Payment, PaymentKind, StockItem, StockMovement
 from tests.api import Api
 from tests.ledger import assert_ledger_matches_counters
 from tests.queries import count_queries
@@ -114,7 +114,13 @@ async def add_waiting_lines(order_number: str, count: int) -> None:
     """Waiting lines written straight to the tables (checkout through HTTP would take minutes)."""
     first = await OrderLine.get(order__number=order_number)
     orders = [
-        Order(number=f"BULK-{i}", customer_email="bulk@example.com", grand_total=0, request_fingerprint="-")
+        Order(
+            number=f"BULK-{i}",
+            customer_email="bulk@example.com",
+            grand_total=0,
+            request_fingerprint="-",
+            stock_id=first.stock_id,
+        )
         for i in range(count)
     ]
     await Order.bulk_create(orders, batch_size=1000)
@@ -124,6 +130,7 @@ async def add_waiting_lines(order_number: str, count: int) -> None:
             OrderLine(
                 order_id=i,
                 product_id=first.product_id,
+                stock_id=first.stock_id,
                 sku=first.sku,
                 name=first.name,
                 price=0,
@@ -134,5 +141,7 @@ async def add_waiting_lines(order_number: str, count: int) -> None:
         ],
         batch_size=1000,
     )
-    await Product.filter(id=first.product_id).update(reserved=F("reserved") + count)
-    await StockMovement.create(product_id=first.product_id, reason=MovementReason.CHECKOUT, reserved_delta=count)
+    await StockItem.filter(product_id=first.product_id, stock_id=first.stock_id).update(reserved=F("reserved") + count)
+    await StockMovement.create(
+        product_id=first.product_id, stock_id=first.stock_id, reason=MovementReason.CHECKOUT, reserved_delta=count
+    )

@@ -24,6 +24,14 @@ async def test_real_server_serves_checkouts_and_sends_mail(tmp_path: Path, mail_
         async with httpx.AsyncClient(base_url=base, timeout=10) as client:
             listing = await client.post("/graphql", json={"query": "{ products { totalCount } }"})
             assert listing.json()["data"]["products"]["totalCount"] >= 10
+            per_channel = await client.post(
+                "/graphql",
+                json={
+                    "query": '{ eu: product(sku: "TEE-CLASSIC-M", channel: "eu") { salableQuantity } '
+                    'home: product(sku: "TEE-CLASSIC-M") { salableQuantity } }'
+                },
+            )
+            assert per_channel.json()["data"] == {"eu": {"salableQuantity": 40}, "home": {"salableQuantity": 120}}
             order = await client.post(
                 "/graphql",
                 json={

@@ -1,14 +1,17 @@
 """tortoise-orm models, one module per aggregate; this package is the ORM app `models`."""
 
-from backstock.models.catalog import Product, SourceItem, StoreConfig
+from backstock.models.catalog import Product, StoreConfig
+from backstock.models.inventory import DEFAULT_CODE, Channel, Source, SourceItem, Stock, StockItem, StockSource
 from backstock.models.keys import ApiKey, ApiKeyRole
 from backstock.models.ledger import MovementReason, StockMovement
-from backstock.models.orders import Order, OrderLine, Payment, PaymentKind, Shipment, ShipmentLine
+from backstock.models.orders import Order, OrderLine, Payment, PaymentKind, Shipment, ShipmentLine, ShipmentSource
 from backstock.models.outbox import OutboxMessage, OutboxStatus
 
 __all__ = [
+    "DEFAULT_CODE",
     "ApiKey",
     "ApiKeyRole",
+    "Channel",
     "MovementReason",
     "Order",
     "OrderLine",
@@ -19,7 +22,12 @@ __all__ = [
     "Product",
     "Shipment",
     "ShipmentLine",
+    "ShipmentSource",
+    "Source",
     "SourceItem",
+    "Stock",
+    "StockItem",
     "StockMovement",
+    "StockSource",
     "StoreConfig",
 ]

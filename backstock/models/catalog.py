@@ -1,15 +1,17 @@
-"""The catalog: store-wide stock defaults, products with their overrides, and stock per source."""
+"""The catalog: store-wide stock defaults and products with their overrides."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
 
 from backstock.rules import SETTING_FIELDS, BackorderMode, StockSettings
 
-DEFAULT_SOURCE = "default"
+if TYPE_CHECKING:
+    from backstock.models.inventory import SourceItem, StockItem
+
 STORE_CONFIG_ID = 1
 
 
@@ -37,17 +39,13 @@ class StoreConfig(Model):
 class Product(Model):
     """A sellable item. Each setting column is an override: NULL follows the store default.
 
-    `reserved` is the product-level (stock-level) count of units ordered and neither shipped
-    nor cancelled. Units on hand live per source in SourceItem.
+    Its units live per source (SourceItem), its reservations per stock (StockItem).
     """
 
     id = fields.IntField(primary_key=True)
     sku = fields.CharField(max_length=64, unique=True)
     name = fields.CharField(max_length=255)
     price = fields.DecimalField(max_digits=12, decimal_places=2)
-    in_stock = fields.BooleanField(default=True)
-    reserved = fields.IntField(default=0)
-    low_stock_alerted = fields.BooleanField(default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -61,25 +59,10 @@ class Product(Model):
     quantity_increments = fields.IntField(null=True)
 
     source_items: fields.ReverseRelation[SourceItem]
+    stock_items: fields.ReverseRelation[StockItem]
 
     class Meta:
         table = "product"
 
     def overrides(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in SETTING_FIELDS}
-
-
-class SourceItem(Model):
-    """Units physically held at one source. Only the `default` source exists for now."""
-
-    id = fields.IntField(primary_key=True)
-    product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
-        "models.Product", related_name="source_items", on_delete=fields.CASCADE
-    )
-    product_id: int
-    source_code = fields.CharField(max_length=64, default=DEFAULT_SOURCE)
-    quantity = fields.IntField(default=0)
-
-    class Meta:
-        table = "source_item"
-        unique_together = (("product", "source_code"),)

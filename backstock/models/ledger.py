@@ -10,6 +10,7 @@ from tortoise.models import Model
 
 if TYPE_CHECKING:
     from backstock.models.catalog import Product
+    from backstock.models.inventory import Source, Stock
     from backstock.models.orders import Order, Shipment
 
 
@@ -20,14 +21,25 @@ class MovementReason(StrEnum):
     CHECKOUT = "CHECKOUT"
     SHIPMENT = "SHIPMENT"
     CANCELLATION = "CANCELLATION"
+    TRANSFER = "TRANSFER"
 
 
 class StockMovement(Model):
+    """An on-hand delta names its source, a reserved delta its stock: each counter sums its own rows."""
+
     id = fields.BigIntField(primary_key=True)
     product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "models.Product", related_name="movements", on_delete=fields.CASCADE
     )
     product_id: int
+    source: fields.ForeignKeyNullableRelation[Source] = fields.ForeignKeyField(
+        "models.Source", related_name="movements", null=True, on_delete=fields.RESTRICT
+    )
+    source_id: int | None
+    stock: fields.ForeignKeyNullableRelation[Stock] = fields.ForeignKeyField(
+        "models.Stock", related_name="movements", null=True, on_delete=fields.RESTRICT
+    )
+    stock_id: int | None
     on_hand_delta = fields.IntField(default=0)
     reserved_delta = fields.IntField(default=0)
     reason = fields.CharEnumField(MovementReason, max_length=20)

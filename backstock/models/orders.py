@@ -8,6 +8,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from backstock.models.catalog import Product
+from backstock.models.inventory import DEFAULT_CODE, Source, Stock
 
 
 class Order(Model):
@@ -19,6 +20,12 @@ class Order(Model):
     idempotency_key = fields.CharField(max_length=255, unique=True, null=True)
     request_fingerprint = fields.CharField(max_length=64)
     created_at = fields.DatetimeField(auto_now_add=True)
+    channel = fields.CharField(max_length=32, db_default=DEFAULT_CODE)
+    # Nullable only because SQLite cannot add a NOT NULL foreign key to a filled table; always set.
+    stock: fields.ForeignKeyNullableRelation[Stock] = fields.ForeignKeyField(
+        "models.Stock", related_name="orders", null=True, on_delete=fields.RESTRICT
+    )
+    stock_id: int | None
 
     lines: fields.ReverseRelation[OrderLine]
     shipments: fields.ReverseRelation[Shipment]
@@ -31,6 +38,7 @@ class Order(Model):
 class OrderLine(Model):
     """Unit counts of one line: ordered = shipped + cancelled + ready + backordered always holds.
 
+    `stock` repeats the order's stock so allocation in one stock is one indexed query.
     A line of a product whose stock is not managed (stock_tracked false) is all ready at checkout
     and never moves the counters, even if the merchant starts managing its stock later.
     """
@@ -44,6 +52,10 @@ class OrderLine(Model):
         "models.Product", related_name="order_lines", on_delete=fields.RESTRICT
     )
     product_id: int
+    stock: fields.ForeignKeyNullableRelation[Stock] = fields.ForeignKeyField(
+        "models.Stock", related_name="order_lines", null=True, on_delete=fields.RESTRICT
+    )
+    stock_id: int | None
     sku = fields.CharField(max_length=64)
     name = fields.CharField(max_length=255)
     price = fields.DecimalField(max_digits=12, decimal_places=2)
@@ -57,7 +69,7 @@ class OrderLine(Model):
 
     class Meta:
         table = "order_line"
-        indexes = (("product_id", "backordered"), ("product_id", "ready"))
+        indexes = (("stock_id", "product_id", "backordered"), ("stock_id", "product_id", "ready"))
 
 
 class Shipment(Model):
@@ -70,6 +82,7 @@ class Shipment(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
 
     lines: fields.ReverseRelation[ShipmentLine]
+    sources: fields.ReverseRelation[ShipmentSource]
 
     class Meta:
         table = "shipment"
@@ -90,6 +103,25 @@ class ShipmentLine(Model):
 
     class Meta:
         table = "shipment_line"
+
+
+class ShipmentSource(Model):
+    """Where shipped units were taken from: one row per source and SKU of a shipment."""
+
+    id = fields.IntField(primary_key=True)
+    shipment: fields.ForeignKeyRelation[Shipment] = fields.ForeignKeyField(
+        "models.Shipment", related_name="sources", on_delete=fields.CASCADE
+    )
+    shipment_id: int
+    source: fields.ForeignKeyRelation[Source] = fields.ForeignKeyField(
+        "models.Source", related_name="shipments", on_delete=fields.RESTRICT
+    )
+    source_id: int
+    sku = fields.CharField(max_length=64)
+    quantity = fields.IntField()
+
+    class Meta:
+        table = "shipment_source"
 
 
 class PaymentKind(StrEnum):

@@ -120,3 +120,27 @@ def low_stock(sku: str, name: str, quantity_left: int, threshold: int, recipient
         ],
     )
     return Message("low_stock", clean_sku[:100], tuple(recipients), f"Low stock: {clean_sku}", text, page)
+
+
+def source_low_stock(
+    sku: str, name: str, source: str, quantity: int, threshold: int, recipients: Sequence[str]
+) -> Message:
+    """One source running low (DESIGN.md 7.6): names the source and its own units."""
+    clean_sku = one_line(sku)
+    sentence = (
+        f"is low on stock at source {source}: {quantity} units there, "
+        f"at or below the notify-for-quantity-below threshold of {threshold}."
+    )
+    page = _html_page(
+        f"Low stock at {html.escape(source)}: {html.escape(clean_sku)}",
+        [f"<b>{html.escape(name)}</b> ({html.escape(sku)}) {html.escape(sentence)}"],
+    )
+    subject = f"Low stock at {source}: {clean_sku}"
+    return Message(
+        "source_low_stock",
+        f"{source}:{clean_sku}"[:100],
+        tuple(recipients),
+        subject,
+        f"{name} ({sku}) {sentence}",
+        page,
+    )

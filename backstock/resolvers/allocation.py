@@ -1,7 +1,7 @@
-"""Keeping promises in line with stock: after any change of a product's counters, as many
-reserved units as are on hand are ready to ship, oldest order first.
+"""Keeping promises in line with stock: after any change of a product's counters in a stock, as
+many units reserved there as are on hand there are ready to ship, oldest order first.
 
-Callers hold the product's row lock (see `stock.lock`) and pass the level before and after
+Callers hold the stock item's row lock (see `inventory.lock`) and pass the level before and after
 their change plus the ready units their change itself added or removed; the difference to
 `rules.ready_target` is handed out (or taken back, newest promise first) in batches.
 """
@@ -11,18 +11,19 @@ from __future__ import annotations
 from tortoise.expressions import Q
 
 from backstock import rules
-from backstock.models import Order, OrderLine, Product, StoreConfig
+from backstock.models import Order, OrderLine, StockItem, StoreConfig
 from backstock.notifications import messages
 from backstock.notifications.outbox import Message, enqueue
+from backstock.resolvers.inventory import Counts, Locked, recount
 
 BATCH = 500
 
 
 async def settle(
-    product: Product,
+    item: StockItem,
     store: StoreConfig,
-    before: rules.StockLevel,
-    after: rules.StockLevel,
+    before: Counts,
+    after: Counts,
     ready_changed: int = 0,
 ) -> None:
     """Re-balances ready units, then queues the emails the change calls for.
@@ -30,13 +31,13 @@ async def settle(
     `ready_changed` is what the caller itself did to ready units (checkout adds in-stock units,
     cancelling removes ready units), so only the remainder is allocated or taken back.
     """
-    change = rules.ready_target(after) - (rules.ready_target(before) + ready_changed)
-    orders = await _move(product.id, change)
-    outgoing = await _ready_notices(orders) + await _low_stock_alert(product, store, after)
+    change = rules.ready_target(after.level) - (rules.ready_target(before.level) + ready_changed)
+    orders = await _move(item.stock_id, item.product_id, change)
+    outgoing = await _ready_notices(orders) + await _low_stock_alert(item, store, after)
     await enqueue(outgoing)
 
 
-async def _move(product_id: int, units: int) -> set[int]:
+async def _move(stock_id: int, product_id: int, units: int) -> set[int]:
     """Moves `units` from backordered to ready (or back when negative); returns the orders touched."""
     if units > 0:
         waiting, room, order = Q(backordered__gt=0), "backordered", ("order_id", "id")
@@ -44,7 +45,11 @@ async def _move(product_id: int, units: int) -> set[int]:
         waiting, room, order = Q(ready__gt=0), "ready", ("-order_id", "-id")
     remaining, touched = abs(units), set[int]()
     while remaining > 0:
-        lines = await OrderLine.filter(waiting, product_id=product_id, stock_tracked=True).order_by(*order).limit(BATCH)
+        lines = (
+            await OrderLine.filter(waiting, stock_id=stock_id, product_id=product_id, stock_tracked=True)
+            .order_by(*order)
+            .limit(BATCH)
+        )
         plan = rules.take_in_order(((line, getattr(line, room)) for line in lines), remaining)
         for line, share in plan:
             signed = share if units > 0 else -share
@@ -72,22 +77,33 @@ async def _ready_notices(order_ids: set[int]) -> list[Message]:
     ]
 
 
-async def _low_stock_alert(product: Product, store: StoreConfig, after: rules.StockLevel) -> list[Message]:
-    """Once per crossing into low stock; rising above the threshold re-arms it."""
+async def _low_stock_alert(item: StockItem, store: StoreConfig, after: Counts) -> list[Message]:
+    """Once per crossing into low stock in this stock; rising above the threshold re-arms it.
+    A stock without an item of the product has nothing to run low."""
+    product = item.product
     settings = rules.effective_settings(store.stock_settings(), product.overrides())
-    low = rules.is_low_stock(settings, after)
-    if low == product.low_stock_alerted:
+    low = after.held is not None and rules.is_low_stock(settings, after.level)
+    if low == item.low_stock_alerted:
         return []
-    product.low_stock_alerted = low
-    await Product.filter(id=product.id).update(low_stock_alerted=low)
+    item.low_stock_alerted = low
+    await StockItem.filter(id=item.id).update(low_stock_alerted=low)
     if not low:
         return []
     return [
         messages.low_stock(
             product.sku,
             product.name,
-            after.free,
+            after.level.free,
             settings.notify_for_quantity_below,
             store.low_stock_recipients,
         )
     ]
+
+
+async def rebalance(locked: dict[int, Locked], store: StoreConfig) -> None:
+    """After a change of on hand in a stock made under the lock of its items: re-reads their counts
+    and settles each like a stock count (newest promises back to waiting, or waiting lines allocated)."""
+    before = {product_id: entry.counts for product_id, entry in locked.items()}
+    await recount(locked)
+    for product_id, entry in locked.items():
+        await settle(entry.item, store, before[product_id], entry.counts)

@@ -1,7 +1,8 @@
 """Quote and checkout: every line decided by `rules`, all lines or none, never oversold.
 
-Locking: the order's products are locked (`stock.lock`) before their counters are read,
-then each reservation is a conditional update on the reserved count that was read. The
+Locking: the order's stock items in its channel's stock are locked (`inventory.lock`) before
+their counters are read, then each reservation is a conditional update on the reserved count
+that was read; two stocks never share a row, so their checkouts never contend. The
 lock makes concurrent checkouts queue instead of collide; the condition makes an oversell
 impossible even if a lock were missed (the transaction is then retried on fresh counts).
 """
@@ -12,6 +13,7 @@ import hashlib
 import json
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from tortoise.exceptions import IntegrityError
@@ -20,13 +22,14 @@ from tortoise.transactions import in_transaction
 
 from backstock import rules
 from backstock.models import (
+    DEFAULT_CODE,
     MovementReason,
     Order,
     OrderLine,
     Payment,
     PaymentKind,
     Product,
-    SourceItem,
+    StockItem,
     StockMovement,
     StoreConfig,
 )
@@ -34,15 +37,23 @@ from backstock.notifications import messages
 from backstock.notifications.outbox import enqueue
 from backstock.resolvers import ledger, validation
 from backstock.resolvers.allocation import settle
-from backstock.resolvers.catalog import ProductView, views_of, with_on_hand
+from backstock.resolvers.catalog import ProductView, views_of, with_counts
 from backstock.resolvers.errors import BadUserInput, Conflict
+from backstock.resolvers.inventory import Locked, lock, stock_of_channel
 from backstock.resolvers.orders import OrderRecord, load_order
-from backstock.resolvers.stock import level_of, lock
 
 Lines = Sequence[tuple[str, int]]
 ATTEMPTS = 5
 MAX_LINES = 100
 MAX_TOTAL = Decimal("999999999999.99")  # the grand_total column: 14 digits, 2 after the point
+
+
+@dataclass(frozen=True)
+class Where:
+    """The channel an order comes through and the stock it reserves in."""
+
+    channel: str
+    stock_id: int
 
 
 class _Contended(Exception):
@@ -63,15 +74,12 @@ def _merged(lines: Lines) -> list[tuple[str, int]]:
     return merged
 
 
-async def quote(lines: Lines, store: rules.StockSettings) -> list[rules.LineDecision]:
-    """What checkout would decide for each line now; reserves nothing."""
+async def quote(lines: Lines, store: rules.StockSettings, channel: str | None = None) -> list[rules.LineDecision]:
+    """What checkout would decide for each line now in the channel's stock; reserves nothing."""
     merged = _merged(lines)
-    views = {
-        v.product.sku: v
-        for v in views_of(
-            await with_on_hand(Product.filter(sku__in=validation.possible_skus(s for s, _ in merged))), store
-        )
-    }
+    stock_id = await stock_of_channel(channel)
+    products = await with_counts(Product.filter(sku__in=validation.possible_skus(s for s, _ in merged)), stock_id)
+    views = {v.product.sku: v for v in views_of(products, store)}
     return [rules.decide_line(sku, quantity, _stock(views.get(sku))) for sku, quantity in merged]
 
 
@@ -91,20 +99,27 @@ def order_number() -> str:
 
 
 async def checkout(
-    lines: Lines, email: str, name: str | None, idempotency_key: str | None, config: StoreConfig
+    lines: Lines,
+    email: str,
+    name: str | None,
+    idempotency_key: str | None,
+    config: StoreConfig,
+    channel: str | None = None,
 ) -> OrderRecord | list[rules.LineError]:
-    """Places the order, or returns every refused line (nothing is reserved then)."""
+    """Places the order in the channel's stock, or returns every refused line (nothing is reserved then)."""
     email = validation.email(email, "customer.email")
     name = validation.name(name, "customer.name") if name is not None else None
     if idempotency_key is not None:
         validation.idempotency_key(idempotency_key)
     merged = _merged(lines)
+    stock_id = await stock_of_channel(channel)
+    where = Where(channel or DEFAULT_CODE, stock_id)
     fingerprint = _fingerprint(merged)
     if idempotency_key is not None and (first := await _replay(idempotency_key, fingerprint, email)) is not None:
         return await load_order(first)
     for _ in range(ATTEMPTS):
         try:
-            return await _place(merged, email, name, idempotency_key, fingerprint, config)
+            return await _place(merged, email, name, idempotency_key, fingerprint, config, where)
         except _Contended:
             continue
         except IntegrityError:
@@ -138,23 +153,25 @@ async def _place(
     key: str | None,
     fingerprint: str,
     config: StoreConfig,
+    where: Where,
 ) -> OrderRecord | list[rules.LineError]:
     store = config.stock_settings()
     async with in_transaction():
-        items = {item.product.sku: item for item in (await lock(skus=[s for s, _ in merged])).values()}
+        items = {e.item.product.sku: e for e in (await lock(where.stock_id, skus=[s for s, _ in merged])).values()}
         decisions = [
             (rules.decide_line(sku, q, _stock(_view(items.get(sku), store))), items.get(sku)) for sku, q in merged
         ]
         errors = [d.error for d, _ in decisions if d.error is not None]
         if errors:
             return errors
-        for d, item in decisions:
-            if item is not None:
-                settings = rules.effective_settings(store, item.product.overrides())
+        for d, entry in decisions:
+            if entry is not None:
+                settings = rules.effective_settings(store, entry.item.product.overrides())
+                level = entry.counts.level
                 validation.counters_fit(
-                    settings, rules.StockLevel(item.quantity, item.product.reserved + d.requested), "lines"
+                    settings, rules.StockLevel(level.on_hand, level.reserved + d.requested), "lines"
                 )
-        total = sum((item.product.price * d.requested for d, item in decisions if item), Decimal(0))
+        total = sum((entry.item.product.price * d.requested for d, entry in decisions if entry), Decimal(0))
         if total > MAX_TOTAL:
             raise BadUserInput(
                 f"lines: the order total {total} is more than {MAX_TOTAL}, the most one order can hold", field="lines"
@@ -166,8 +183,10 @@ async def _place(
             grand_total=total,
             idempotency_key=key,
             request_fingerprint=fingerprint,
+            channel=where.channel,
+            stock_id=where.stock_id,
         )
-        lines = [_line(order, d, item, store) for d, item in decisions if item]
+        lines = [_line(order, d, item.item, store) for d, item in decisions if item]
         await OrderLine.bulk_create(lines)
         payment = await Payment.create(order=order, kind=PaymentKind.CAPTURE, amount=total)
         movements = [
@@ -180,15 +199,16 @@ async def _place(
     return OrderRecord(order, lines, [], [payment])
 
 
-def _view(item: SourceItem | None, store: rules.StockSettings) -> ProductView | None:
-    return ProductView(item.product, item.quantity, store) if item is not None else None
+def _view(entry: Locked | None, store: rules.StockSettings) -> ProductView | None:
+    return ProductView(entry.item.product, entry.counts, store) if entry is not None else None
 
 
-def _line(order: Order, decision: rules.LineDecision, item: SourceItem, store: rules.StockSettings) -> OrderLine:
+def _line(order: Order, decision: rules.LineDecision, item: StockItem, store: rules.StockSettings) -> OrderLine:
     product = item.product
     return OrderLine(
         order=order,
         product_id=product.id,
+        stock_id=item.stock_id,
         sku=product.sku,
         name=product.name,
         price=product.price,
@@ -200,12 +220,14 @@ def _line(order: Order, decision: rules.LineDecision, item: SourceItem, store: r
     )
 
 
-async def _reserve(item: SourceItem, line: OrderLine, config: StoreConfig) -> StockMovement:
+async def _reserve(entry: Locked, line: OrderLine, config: StoreConfig) -> StockMovement:
     """The conditional update: it only applies to the reserved count the decision was made on."""
-    product, seen = item.product, item.product.reserved
-    if not await Product.filter(id=product.id, reserved=seen).update(reserved=F("reserved") + line.ordered):
+    item, before = entry.item, entry.counts
+    if not await StockItem.filter(id=item.id, reserved=before.reserved).update(reserved=F("reserved") + line.ordered):
         raise _Contended
-    before = level_of(item)
-    product.reserved = seen + line.ordered
-    await settle(product, config, before, level_of(item), ready_changed=line.ready)
-    return ledger.movement(product.id, MovementReason.CHECKOUT, reserved=line.ordered, order_id=line.order_id)
+    item.reserved = before.reserved + line.ordered
+    entry.counts = replace(before, reserved=item.reserved)
+    await settle(item, config, before, entry.counts, ready_changed=line.ready)
+    return ledger.movement(
+        item.product_id, MovementReason.CHECKOUT, reserved=line.ordered, order_id=line.order_id, stock_id=item.stock_id
+    )

@@ -1,8 +1,13 @@
-"""Shipping ready units and cancelling unshipped ones, with the stock and money they move."""
+"""Shipping ready units and cancelling unshipped ones, with the stock and money they move.
+
+An order stays with the stock it reserved in: its units ship from that stock's sources, and
+cancelled units return to that stock's pool.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from typing import cast
 
@@ -16,28 +21,30 @@ from backstock.models import (
     OrderLine,
     Payment,
     PaymentKind,
-    Product,
     Shipment,
     ShipmentLine,
-    SourceItem,
+    StockItem,
     StockMovement,
     StoreConfig,
 )
 from backstock.resolvers import ledger, validation
 from backstock.resolvers.allocation import settle
 from backstock.resolvers.errors import BadUserInput, NotFound
-from backstock.resolvers.stock import level_of, lock
+from backstock.resolvers.inventory import Locked, lock
+from backstock.resolvers.lowstock import check_sources
+from backstock.resolvers.sourcing import Picks, take_units
 
 Lines = Sequence[tuple[str, int]] | None
+Sources = Sequence[tuple[str, str, int]] | None
 
 
-async def _locked_order(number: str) -> tuple[Order, list[OrderLine], dict[int, SourceItem]]:
-    """The order's products are locked before its lines are read: allocation moves lines under that lock."""
+async def _locked_order(number: str) -> tuple[Order, list[OrderLine], dict[int, Locked]]:
+    """The order's stock items are locked before its lines are read: allocation moves lines under that lock."""
     order = await Order.get_or_none(number=number) if validation.fits(Order, "number", number) else None
     if order is None:
         raise NotFound(f"number: no order {number!r}", field="number")
     product_ids = cast(list[int], await OrderLine.filter(order_id=order.id).values_list("product_id", flat=True))
-    items = await lock(ids=product_ids)
+    items = await lock(cast(int, order.stock_id), ids=product_ids)
     lines = await OrderLine.filter(order_id=order.id).order_by("id")
     return order, lines, items
 
@@ -72,29 +79,56 @@ def _requested(
     return plan
 
 
-async def ship_order(number: str, asked: Lines) -> Shipment:
-    """Ships ready units: on hand and reserved fall together, so what is free does not change."""
+async def ship_order(number: str, asked: Lines, sources: Sources, config: StoreConfig) -> Shipment:
+    """Ships ready units: on hand and reserved fall together, so what is free does not change.
+
+    The units leave the sources the admin names, else the stock's sources by priority.
+    """
     async with in_transaction():
         order, lines, items = await _locked_order(number)
         plan = _requested(lines, asked, _ready, "are ready to ship")
         if not plan:
             raise BadUserInput(f"number: order {number!r} has no units ready to ship", field="number")
+        tracked = [(line, n) for line, n in plan if line.stock_tracked]
+        wanted = [(line.product_id, line.sku, n) for line, n in tracked]
+        picks = await take_units(cast(int, order.stock_id), wanted, sources)
         count = await Shipment.filter(order_id=order.id).count()
         shipment = await Shipment.create(order=order, number=f"{order.number}-{count + 1}")
         await ShipmentLine.bulk_create(
             [ShipmentLine(shipment=shipment, order_line=line, sku=line.sku, quantity=n) for line, n in plan]
         )
-        movements = []
         for line, n in plan:
             line.ready -= n
             line.shipped += n
-            if line.stock_tracked:
-                movements.append(
-                    await _release(items[line.product_id], n, on_hand=-n, order_id=order.id, shipment_id=shipment.id)
-                )
         await OrderLine.bulk_update([line for line, _ in plan], fields=["ready", "shipped"])
+        movements = []
+        for line, n in tracked:
+            movements += await _ship(items[line.product_id], n, picks[line.product_id], order.id, shipment)
         await ledger.record(movements)
+        await check_sources([line.product_id for line, _ in tracked], config)
     return shipment
+
+
+async def _ship(entry: Locked, units: int, picks: Picks, order_id: int, shipment: Shipment) -> list[StockMovement]:
+    """Lowers reserved by `units` and each picked source item by its share: one movement per source,
+    the first also carrying the reserved delta (so a one-source shipment is one movement, as ever)."""
+    item = entry.item
+    await StockItem.filter(id=item.id).update(reserved=F("reserved") - units)
+    item.reserved -= units
+    await picks.take(shipment.id)
+    return [
+        ledger.movement(
+            item.product_id,
+            MovementReason.SHIPMENT,
+            on_hand=-quantity,
+            reserved=-units if i == 0 else 0,
+            order_id=order_id,
+            shipment_id=shipment.id,
+            source_id=source_id,
+            stock_id=item.stock_id if i == 0 else None,
+        )
+        for i, (source_id, quantity) in enumerate(picks.units)
+    ]
 
 
 async def cancel_order(number: str, asked: Lines, config: StoreConfig) -> Order:
@@ -117,26 +151,22 @@ async def cancel_order(number: str, asked: Lines, config: StoreConfig) -> Order:
         movements = []
         for line, n in plan:
             if line.stock_tracked:
-                item = items[line.product_id]
-                before = level_of(item)
-                movements.append(await _release(item, n, order_id=order.id))
-                await settle(item.product, config, before, level_of(item), ready_changed=-ready_freed[line.id])
+                entry = items[line.product_id]
+                before = entry.counts
+                movements.append(await _release(entry, n, order.id))
+                await settle(entry.item, config, before, entry.counts, ready_changed=-ready_freed[line.id])
         await ledger.record(movements)
         refund = sum((line.price * n for line, n in plan), Decimal(0))
         await Payment.create(order=order, kind=PaymentKind.REFUND, amount=refund)
     return order
 
 
-async def _release(
-    item: SourceItem, units: int, *, on_hand: int = 0, order_id: int | None = None, shipment_id: int | None = None
-) -> StockMovement:
-    """Lowers reserved (and on hand when shipping) by `units` under the product's lock."""
-    await Product.filter(id=item.product_id).update(reserved=F("reserved") - units)
-    item.product.reserved -= units
-    if on_hand:
-        await SourceItem.filter(id=item.id).update(quantity=F("quantity") + on_hand)
-        item.quantity += on_hand
-    reason = MovementReason.SHIPMENT if shipment_id else MovementReason.CANCELLATION
+async def _release(entry: Locked, units: int, order_id: int) -> StockMovement:
+    """Lowers reserved by `units` under the stock item's lock."""
+    item = entry.item
+    await StockItem.filter(id=item.id).update(reserved=F("reserved") - units)
+    item.reserved -= units
+    entry.counts = replace(entry.counts, reserved=item.reserved)
     return ledger.movement(
-        item.product_id, reason, on_hand=on_hand, reserved=-units, order_id=order_id, shipment_id=shipment_id
+        item.product_id, MovementReason.CANCELLATION, reserved=-units, order_id=order_id, stock_id=item.stock_id
     )

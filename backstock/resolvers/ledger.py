@@ -14,8 +14,13 @@ def movement(
     order_id: int | None = None,
     shipment_id: int | None = None,
     note: str | None = None,
+    source_id: int | None = None,
+    stock_id: int | None = None,
 ) -> StockMovement:
-    """An unsaved movement; callers collect them and write all of one operation with `record`."""
+    """An unsaved movement; callers collect them and write all of one operation with `record`.
+
+    An on-hand delta names its source, a reserved delta its stock.
+    """
     return StockMovement(
         product_id=product_id,
         reason=reason,
@@ -24,6 +29,8 @@ def movement(
         order_id=order_id,
         shipment_id=shipment_id,
         note=note,
+        source_id=source_id,
+        stock_id=stock_id,
     )
 
 

@@ -20,8 +20,8 @@ class OrderRecord:
 
 
 async def load_order(order: Order) -> OrderRecord:
-    """Fetches lines, shipments (with their lines) and payments: four queries whatever the size."""
-    await order.fetch_related("lines", "shipments__lines", "payments")
+    """Fetches lines, shipments (with their lines and sources) and payments: a fixed number of queries."""
+    await order.fetch_related("lines", "shipments__lines", "shipments__sources__source", "payments")
     return OrderRecord(
         order,
         sorted(order.lines, key=lambda line: line.id),

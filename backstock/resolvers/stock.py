@@ -1,101 +1,142 @@
-"""Stock counts, restocks, shrinkage and the manual stock status flag.
+"""Stock counts, restocks, shrinkage, the stock status flag and threshold of one source item,
+and transfers between sources.
 
-Locking: every change to a product's counters first takes its rows with
-`SELECT ... FOR UPDATE` (PostgreSQL), in product id order so two multi-product changes
-cannot deadlock. On SQLite, tortoise runs each transaction alone on its single
-connection, and only one process writes (serve refuses --workers > 1 there).
+Each change locks the product's stock item in the stock its source belongs to (see
+`inventory.lock`), then the source item, changes it, and re-evaluates that stock like a
+stock count. A source outside every stock moves no stock's counters.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable
 
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from backstock import rules
-from backstock.models import MovementReason, Product, SourceItem, StoreConfig
-from backstock.models.catalog import DEFAULT_SOURCE
+from backstock.models import MovementReason, Product, Source, SourceItem, StockMovement, StoreConfig
 from backstock.resolvers import ledger, validation
-from backstock.resolvers.allocation import settle
+from backstock.resolvers.allocation import rebalance
 from backstock.resolvers.catalog import ProductView, get_product
 from backstock.resolvers.errors import BadUserInput, unknown_sku
+from backstock.resolvers.inventory import Locked, find_source, lock, stock_of_source
+from backstock.resolvers.lowstock import check_sources
+
+Change = Callable[[SourceItem], Awaitable[list[StockMovement]]]
 
 
-async def lock(*, skus: Sequence[str] = (), ids: Sequence[int] = ()) -> dict[int, SourceItem]:
-    """Locks and loads products (by SKU or by id) with their default source item, keyed by product id.
-
-    Filtering through the relation makes the join an inner one, which FOR UPDATE requires (an
-    empty filter would leave it outer, so nothing to find is answered without a query).
-    """
-    wanted: Sequence[object] = validation.possible_skus(skus) if skus else ids
-    if not wanted:
-        return {}
-    by = {"product__sku__in": wanted} if skus else {"product__id__in": wanted}
-    items = (
-        await SourceItem.filter(source_code=DEFAULT_SOURCE, **by)
-        .select_related("product")
-        .order_by("product_id")
-        .select_for_update()
-    )
-    return {item.product_id: item for item in items}
-
-
-async def lock_sku(sku: str) -> SourceItem:
-    items = await lock(skus=[sku])
-    if not items:
+async def change_source_item(sku: str, source: Source, change: Change, store: StoreConfig, field: str) -> None:
+    """Runs `change` on the product's item at `source` (created in stock with 0 units if missing)
+    under the locks, records its movements and re-evaluates the source's stock. Inside a transaction:
+    a change whose counters would pass GraphQL's Int (named by `field`) raises, and nothing stays written."""
+    product = await Product.get_or_none(sku=sku) if validation.fits(Product, "sku", sku) else None
+    if product is None:
         raise unknown_sku(sku)
-    return next(iter(items.values()))
+    stock_id = await stock_of_source(source.id)
+    locked = await lock(stock_id, ids=[product.id]) if stock_id is not None else {}
+    item = await SourceItem.filter(product_id=product.id, source_id=source.id).select_for_update().first()
+    if item is None:
+        item = await SourceItem.create(product_id=product.id, source_id=source.id)
+    await ledger.record(await change(item))
+    await rebalance(locked, store)
+    _check_fits(locked, store, field)
+    await check_sources([product.id], store)
 
 
-def level_of(item: SourceItem) -> rules.StockLevel:
-    return rules.StockLevel(item.quantity, item.product.reserved, item.product.in_stock)
+def _check_fits(locked: dict[int, Locked], store: StoreConfig, field: str) -> None:
+    for entry in locked.values():
+        settings = rules.effective_settings(store.stock_settings(), entry.item.product.overrides())
+        validation.counters_fit(settings, entry.counts.level, field)
 
 
-def _check_fits(item: SourceItem, on_hand: int, store: StoreConfig, field: str) -> None:
-    settings = rules.effective_settings(store.stock_settings(), item.product.overrides())
-    validation.counters_fit(settings, rules.StockLevel(on_hand, item.product.reserved), field)
-
-
-async def _change_on_hand(
-    item: SourceItem, delta: int, reason: MovementReason, note: str | None, store: StoreConfig
-) -> None:
-    before = level_of(item)
+async def _on_hand(
+    item: SourceItem, delta: int, reason: MovementReason, note: str | None, field: str
+) -> list[StockMovement]:
+    if not delta:
+        return []
+    validation.counters_fit(rules.StockSettings(), rules.StockLevel(item.quantity + delta, 0), field)
     await SourceItem.filter(id=item.id).update(quantity=F("quantity") + delta)
     item.quantity += delta
-    await ledger.record([ledger.movement(item.product_id, reason, on_hand=delta, note=note)])
-    await settle(item.product, store, before, level_of(item))
+    return [ledger.movement(item.product_id, reason, on_hand=delta, note=note, source_id=item.source_id)]
 
 
-async def set_stock_quantity(sku: str, quantity: int, store: StoreConfig) -> ProductView:
+async def set_stock_quantity(sku: str, quantity: int, source: str | None, store: StoreConfig) -> ProductView:
     """A stock count: the new figure is the truth; promises beyond it return to backordered."""
     validation.not_negative(quantity, "quantity")
+    where = await find_source(source)
+
+    async def count(item: SourceItem) -> list[StockMovement]:
+        return await _on_hand(item, quantity - item.quantity, MovementReason.STOCK_COUNT, None, "quantity")
+
     async with in_transaction():
-        item = await lock_sku(sku)
-        _check_fits(item, quantity, store, "quantity")
-        if quantity != item.quantity:
-            await _change_on_hand(item, quantity - item.quantity, MovementReason.STOCK_COUNT, None, store)
+        await change_source_item(sku, where, count, store, "quantity")
     return await get_product(sku, store.stock_settings())
 
 
-async def adjust_stock(sku: str, delta: int, reason: str | None, store: StoreConfig) -> ProductView:
+async def adjust_stock(sku: str, delta: int, reason: str | None, source: str | None, store: StoreConfig) -> ProductView:
     """A restock (delta > 0) or shrinkage (delta < 0); on hand never goes below 0."""
     note = validation.name(reason, "reason") if reason is not None else None
-    async with in_transaction():
-        item = await lock_sku(sku)
+    where = await find_source(source)
+
+    async def adjust(item: SourceItem) -> list[StockMovement]:
         if item.quantity + delta < 0:
             raise BadUserInput(
-                f"delta: {delta} would leave {item.quantity + delta} units on hand for SKU {sku!r}; "
-                f"on hand cannot go below 0 (it is {item.quantity})",
+                f"delta: {delta} would leave {item.quantity + delta} units on hand for SKU {sku!r} "
+                f"at source {where.code!r}; on hand cannot go below 0 (it is {item.quantity})",
                 field="delta",
             )
-        _check_fits(item, item.quantity + delta, store, "delta")
-        if delta:
-            await _change_on_hand(item, delta, MovementReason.ADJUSTMENT, note, store)
+        return await _on_hand(item, delta, MovementReason.ADJUSTMENT, note, "delta")
+
+    async with in_transaction():
+        await change_source_item(sku, where, adjust, store, "delta")
     return await get_product(sku, store.stock_settings())
 
 
-async def set_stock_status(sku: str, in_stock: bool, store: StoreConfig) -> ProductView:
-    if not validation.fits(Product, "sku", sku) or not await Product.filter(sku=sku).update(in_stock=in_stock):
-        raise unknown_sku(sku)
+async def set_stock_status(sku: str, in_stock: bool, source: str | None, store: StoreConfig) -> ProductView:
+    """The source item's status: off, its units stop counting for its stock."""
+    where = await find_source(source)
+
+    async def flag(item: SourceItem) -> list[StockMovement]:
+        await SourceItem.filter(id=item.id).update(in_stock=in_stock)
+        item.in_stock = in_stock
+        return []
+
+    async with in_transaction():
+        await change_source_item(sku, where, flag, store, "inStock")
+    return await get_product(sku, store.stock_settings())
+
+
+async def set_source_item(
+    sku: str,
+    source: str,
+    quantity: int | None,
+    in_stock: bool | None,
+    threshold: int | None,
+    clear_threshold: bool,
+    store: StoreConfig,
+) -> ProductView:
+    """Omitted fields keep their value; a new quantity is a stock count at that source."""
+    if quantity is not None:
+        validation.not_negative(quantity, "quantity")
+    if threshold is not None:
+        validation.not_negative(threshold, "notifyForQuantityBelow")
+        if clear_threshold:
+            raise BadUserInput(
+                "clearNotifyForQuantityBelow: give a threshold or clear it, not both",
+                field="clearNotifyForQuantityBelow",
+            )
+    where = await find_source(source)
+
+    async def set_item(item: SourceItem) -> list[StockMovement]:
+        if in_stock is not None:
+            item.in_stock = in_stock
+        if threshold is not None or clear_threshold:
+            item.notify_for_quantity_below = threshold
+        await item.save(update_fields=["in_stock", "notify_for_quantity_below"])
+        if quantity is None:
+            return []
+        return await _on_hand(item, quantity - item.quantity, MovementReason.STOCK_COUNT, None, "quantity")
+
+    async with in_transaction():
+        await change_source_item(sku, where, set_item, store, "quantity")
     return await get_product(sku, store.stock_settings())

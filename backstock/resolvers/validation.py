@@ -19,6 +19,7 @@ _EMAIL = re.compile(
 # Used with fullmatch: `$` would let a trailing newline through.
 _SKU = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,63}")
 _IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+_CODE = re.compile(r"[a-z0-9_-]{1,32}")
 MAX_PRICE = Decimal("9999999999.99")
 MAX_FILTER_SKUS = 500
 MAX_RECIPIENTS = 20
@@ -77,6 +78,13 @@ def sku(value: str, field: str = "sku") -> str:
             f"{field} must be 1 to 64 letters, digits or . _ / - starting with a letter or digit, got {value!r}",
             field=field,
         )
+    return value
+
+
+def code(value: str, field: str) -> str:
+    """Codes of sources, stocks and channels."""
+    if not _CODE.fullmatch(value):
+        raise BadUserInput(f"{field} must be 1 to 32 of a-z, 0-9, _ and -, got {value!r}", field=field)
     return value
 
 

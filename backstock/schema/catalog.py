@@ -6,11 +6,14 @@ from decimal import Decimal
 from typing import Annotated
 
 import strawberry
+from strawberry.types import Info
 
 from backstock import rules
 from backstock.models import StoreConfig
 from backstock.resolvers.catalog import Page, ProductView, encode_cursor
+from backstock.schema.context import Context
 from backstock.schema.descriptions import SETTINGS, described
+from backstock.schema.inventory import SourceItem
 from backstock.schema.permissions import ADMIN
 
 
@@ -99,6 +102,13 @@ class Product:
         return rules.backorder_message(self.view.stock, 1 if quantity is None else quantity)
 
     @strawberry.field(
+        permission_classes=ADMIN, description="[admin] One row per source holding or having held this product."
+    )
+    async def source_items(self, info: Info[Context, None]) -> list[SourceItem] | None:
+        rows = await info.context.source_items_loader.load(self.view.product.id)
+        return [SourceItem.of(row, self.view.settings) for row in rows]
+
+    @strawberry.field(
         permission_classes=ADMIN, description="[admin] The product's effective stock settings, and which it overrides."
     )
     def stock_settings(self) -> StockSettings | None:
@@ -116,11 +126,11 @@ class Product:
             is_salable=available.is_salable,
             salable_quantity=available.salable_quantity,
             only_x_left=available.only_x_left,
-            quantity=view.on_hand,
-            reserved_quantity=product.reserved,
+            quantity=view.counts.held or 0,
+            reserved_quantity=view.counts.reserved,
             backordered_quantity=available.backordered,
-            in_stock=product.in_stock,
-            is_low_stock=available.is_low_stock,
+            in_stock=view.counts.in_stock,
+            is_low_stock=view.is_low_stock,
         )
 
 

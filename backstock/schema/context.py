@@ -10,7 +10,7 @@ from starlette.responses import Response
 from strawberry.dataloader import DataLoader
 
 from backstock import rules
-from backstock.models import ApiKeyRole, StoreConfig
+from backstock.models import ApiKeyRole, SourceItem, StoreConfig
 from backstock.resolvers.config import load_store_config
 from backstock.resolvers.keys import ANONYMOUS, Access, authenticate
 from backstock.settings import Settings
@@ -19,6 +19,15 @@ from backstock.settings import Settings
 async def _load_store(keys: list[None]) -> list[StoreConfig]:
     config = await load_store_config()
     return [config for _ in keys]
+
+
+async def _load_source_items(product_ids: list[int]) -> list[list[SourceItem]]:
+    """Every listed product's source items in one query."""
+    rows = await SourceItem.filter(product_id__in=product_ids).select_related("source").order_by("source_id")
+    by_product: dict[int, list[SourceItem]] = {product_id: [] for product_id in product_ids}
+    for row in rows:
+        by_product[row.product_id].append(row)
+    return [by_product[product_id] for product_id in product_ids]
 
 
 async def identify(connection: HTTPConnection, settings: Settings) -> Access:
@@ -44,6 +53,9 @@ class Context:
     settings: Settings
     access: Access = ANONYMOUS
     store_loader: DataLoader[None, StoreConfig] = field(default_factory=lambda: DataLoader(load_fn=_load_store))
+    source_items_loader: DataLoader[int, list[SourceItem]] = field(
+        default_factory=lambda: DataLoader(load_fn=_load_source_items)
+    )
 
     @classmethod
     async def for_request(cls, request: Request, response: Response | None, settings: Settings) -> Context:

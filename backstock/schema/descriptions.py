@@ -127,6 +127,7 @@ describe_enum(
         "CHECKOUT": "An order reserved units.",
         "SHIPMENT": "Units shipped: on hand and reserved fell together.",
         "CANCELLATION": "Cancelled units stopped being reserved.",
+        "TRANSFER": "Units moved between two sources (transferStock).",
     },
 )
 describe_enum(

@@ -107,6 +107,7 @@ class CustomerInput:
 @strawberry.input(description="The lines of a cart to price and check.")
 class QuoteInput:
     lines: list[LineInput] = strawberry.field(description="1 to 100 lines.")
+    channel: str | None = strawberry.field(default=None, description='Sales channel; default "default".')
 
 
 @strawberry.input(
@@ -122,3 +123,11 @@ class CheckoutInput:
             "the same key with other lines is a CONFLICT error."
         ),
     )
+    channel: str | None = strawberry.field(default=None, description='Sales channel; default "default".')
+
+
+@strawberry.input(description="Units of one SKU a shipment takes from one source.")
+class ShipmentSourceInput:
+    source: str = strawberry.field(description="Code of an enabled, in-stock source of the order's stock.")
+    sku: str = strawberry.field(description="A SKU of the order.")
+    quantity: int = strawberry.field(description="Units of this SKU taken from this source; 1 or more.")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from backstock.resolvers import admin, catalog, checkout, config, fulfilment, orders, stock
+from backstock.resolvers import admin, catalog, checkout, config, fulfilment, orders, sources, stock, transfer
 from backstock.schema.admin import OutboxMessage
 from backstock.schema.catalog import InventoryConfig, Product
 from backstock.schema.descriptions import OrderNumber, Sku
@@ -16,14 +16,20 @@ from backstock.schema.inputs import (
     LineInput,
     ProductInput,
     ProductUpdateInput,
+    ShipmentSourceInput,
     StockSettingsInput,
     changes,
 )
+from backstock.schema.inventory import Source, SourceInput, Stock, StockInput
 from backstock.schema.keys import KeyMutation
 from backstock.schema.orders import CheckoutRejected, CheckoutResult, LineError, Order, Shipment
 from backstock.schema.permissions import ADMIN
 from backstock.schema.query import AppInfo
 from backstock.web import metrics
+
+# Named `source` in GraphQL only: strawberry's PermissionExtension takes `source` itself, so a
+# resolver argument of that name collides with it ("got multiple values for argument 'source'").
+SOURCE = strawberry.argument(name="source", description='The source whose units change; default "default".')
 
 
 def _pairs(lines: list[LineInput] | None) -> list[tuple[str, int]] | None:
@@ -48,6 +54,7 @@ class Mutation(KeyMutation):
             input.customer.name,
             input.idempotency_key,
             await info.context.store_config(),
+            input.channel,
         )
         metrics.count_checkout(result if isinstance(result, list) else [])
         if isinstance(result, list):
@@ -120,8 +127,9 @@ class Mutation(KeyMutation):
         info: AppInfo,
         sku: Sku,
         quantity: Annotated[int, strawberry.argument(description="Units counted on hand (0 or more).")],
+        source_code: Annotated[str | None, SOURCE] = None,
     ) -> Product:
-        return Product.of(await stock.set_stock_quantity(sku, quantity, await info.context.store_config()))
+        return Product.of(await stock.set_stock_quantity(sku, quantity, source_code, await info.context.store_config()))
 
     @strawberry.mutation(
         permission_classes=ADMIN,
@@ -140,10 +148,14 @@ class Mutation(KeyMutation):
         reason: Annotated[
             str | None, strawberry.argument(description="Why, kept in the stock ledger (up to 255 characters).")
         ] = None,
+        source_code: Annotated[str | None, SOURCE] = None,
     ) -> Product:
-        return Product.of(await stock.adjust_stock(sku, delta, reason, await info.context.store_config()))
+        return Product.of(await stock.adjust_stock(sku, delta, reason, source_code, await info.context.store_config()))
 
-    @strawberry.mutation(permission_classes=ADMIN, description="[admin] The manual stock status flag.")
+    @strawberry.mutation(
+        permission_classes=ADMIN,
+        description="[admin] The manual stock status flag (phase 2: with `source`, that source item's flag).",
+    )
     async def set_stock_status(
         self,
         info: AppInfo,
@@ -152,8 +164,9 @@ class Mutation(KeyMutation):
             bool,
             strawberry.argument(description="false: OUT_OF_STOCK whatever the quantity; true: the stock rules decide."),
         ],
+        source_code: Annotated[str | None, SOURCE] = None,
     ) -> Product:
-        return Product.of(await stock.set_stock_status(sku, in_stock, await info.context.store_config()))
+        return Product.of(await stock.set_stock_status(sku, in_stock, source_code, await info.context.store_config()))
 
     @strawberry.mutation(
         permission_classes=ADMIN,
@@ -162,6 +175,7 @@ class Mutation(KeyMutation):
     )
     async def ship_order(
         self,
+        info: AppInfo,
         number: OrderNumber,
         lines: Annotated[
             list[LineInput] | None,
@@ -169,9 +183,17 @@ class Mutation(KeyMutation):
                 description="SKUs and units to ship, each at most what is ready; null: everything ready."
             ),
         ] = None,
+        sources: Annotated[
+            list[ShipmentSourceInput] | None,
+            strawberry.argument(
+                description="Where the units leave from, per source and SKU; without it, the stock's sources "
+                "by priority."
+            ),
+        ] = None,
     ) -> Shipment:
-        shipment = await fulfilment.ship_order(number, _pairs(lines))
-        await shipment.fetch_related("lines")
+        named = None if sources is None else [(s.source, s.sku, s.quantity) for s in sources]
+        shipment = await fulfilment.ship_order(number, _pairs(lines), named, await info.context.store_config())
+        await shipment.fetch_related("lines", "sources__source")
         return Shipment.of(shipment)
 
     @strawberry.mutation(
@@ -192,3 +214,64 @@ class Mutation(KeyMutation):
     ) -> Order:
         order = await fulfilment.cancel_order(number, _pairs(lines), await info.context.store_config())
         return Order.of(await orders.load_order(order))
+
+    @strawberry.mutation(permission_classes=ADMIN, description="[admin] Creates or updates by code.")
+    async def upsert_source(
+        self, info: AppInfo, input: Annotated[SourceInput, strawberry.argument(description="The source, by code.")]
+    ) -> Source:
+        return Source.of(await sources.upsert_source(changes(input), await info.context.store_config()))
+
+    @strawberry.mutation(
+        permission_classes=ADMIN,
+        description="[admin] Creates or updates by code; a source or channel already in another stock is a CONFLICT.",
+    )
+    async def upsert_stock(
+        self, info: AppInfo, input: Annotated[StockInput, strawberry.argument(description="The stock, by code.")]
+    ) -> Stock:
+        return Stock.of(await sources.upsert_stock(changes(input), await info.context.store_config()))
+
+    @strawberry.mutation(
+        permission_classes=ADMIN,
+        description="[admin] Sets one source item; omitted fields keep their value, "
+        "`clearNotifyForQuantityBelow` removes the source-level threshold.",
+    )
+    async def set_source_item(
+        self,
+        info: AppInfo,
+        sku: Sku,
+        source_code: Annotated[str, strawberry.argument(name="source", description="The source of the item.")],
+        quantity: Annotated[int | None, strawberry.argument(description="Units on hand there (a stock count).")] = None,
+        in_stock: Annotated[bool | None, strawberry.argument(description="The source item's own stock status.")] = None,
+        notify_for_quantity_below: Annotated[
+            int | None, strawberry.argument(description="Source-level low-stock threshold, 0 or more.")
+        ] = None,
+        clear_notify_for_quantity_below: Annotated[
+            bool | None, strawberry.argument(description="Removes the source-level threshold (then the product's).")
+        ] = False,
+    ) -> Product:
+        view = await stock.set_source_item(
+            sku,
+            source_code,
+            quantity,
+            in_stock,
+            notify_for_quantity_below,
+            bool(clear_notify_for_quantity_below),
+            await info.context.store_config(),
+        )
+        return Product.of(view)
+
+    @strawberry.mutation(
+        permission_classes=ADMIN, description="[admin] Moves units between two sources in one transaction."
+    )
+    async def transfer_stock(
+        self,
+        info: AppInfo,
+        sku: Sku,
+        from_source: Annotated[str, strawberry.argument(description="The source the units leave.")],
+        to_source: Annotated[str, strawberry.argument(description="Another source, which receives them.")],
+        quantity: Annotated[
+            int, strawberry.argument(description="Units to move, 1 or more, free in the sending stock.")
+        ],
+    ) -> Product:
+        view = await transfer.transfer_stock(sku, from_source, to_source, quantity, await info.context.store_config())
+        return Product.of(view)

@@ -89,6 +89,13 @@ class ShipmentLine:
     quantity: int = strawberry.field(description="Units shipped in this shipment.")
 
 
+@strawberry.type(description="Units of one SKU a shipment took from one source.")
+class ShipmentSource:
+    source: str = strawberry.field(description="Code of the source the units left.")
+    sku: str = strawberry.field(description="The SKU shipped.")
+    quantity: int = strawberry.field(description="Units of it taken from that source.")
+
+
 @strawberry.type(description="Units that left the warehouse together.")
 class Shipment:
     number: str = strawberry.field(
@@ -96,13 +103,19 @@ class Shipment:
     )
     created_at: datetime = strawberry.field(description="When the units were shipped.")
     lines: list[ShipmentLine] = strawberry.field(description="What was shipped.")
+    sources: list[ShipmentSource] = strawberry.field(description="Where the shipped units were taken from.")
 
     @classmethod
     def of(cls, shipment: models.Shipment) -> Shipment:
+        """Expects lines and sources (with their source) fetched."""
         return cls(
             number=shipment.number,
             created_at=shipment.created_at,
             lines=[ShipmentLine(sku=line.sku, quantity=line.quantity) for line in shipment.lines],
+            sources=[
+                ShipmentSource(source=row.source.code, sku=row.sku, quantity=row.quantity)
+                for row in sorted(shipment.sources, key=lambda row: row.id)
+            ],
         )
 
 
@@ -119,6 +132,7 @@ class Order:
     has_backorders: bool = strawberry.field(description="Whether some units still wait for stock.")
     lines: list[OrderLine] = strawberry.field(description="One per SKU, in the order of the checkout.")
     shipments: list[Shipment] = strawberry.field(description="The order's shipments, oldest first.")
+    channel: str = strawberry.field(description="The sales channel the order came through.")
 
     @classmethod
     def of(cls, record: OrderRecord) -> Order:
@@ -138,6 +152,7 @@ class Order:
             has_backorders=any(ln.backordered for ln in lines),
             lines=[OrderLine.of(ln) for ln in lines],
             shipments=[Shipment.of(s) for s in record.shipments],
+            channel=order.channel,
         )
 
 

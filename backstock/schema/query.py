@@ -9,26 +9,31 @@ import strawberry
 from strawberry.types import Info
 
 from backstock.models import OutboxStatus
-from backstock.resolvers import admin, catalog, checkout, orders
+from backstock.resolvers import admin, catalog, checkout, orders, sources
 from backstock.schema.admin import OutboxMessage, StockMovement
 from backstock.schema.catalog import InventoryConfig, Product, ProductConnection
 from backstock.schema.context import Context
 from backstock.schema.descriptions import Sku
 from backstock.schema.inputs import ProductFilter, QuoteInput
+from backstock.schema.inventory import Source, Stock
 from backstock.schema.keys import KeyQuery
 from backstock.schema.orders import Order, Quote, QuoteLine
 from backstock.schema.permissions import ADMIN
 
 AppInfo = Info[Context, None]
+CHANNEL = strawberry.argument(description='The sales channel whose stock answers; default "default".')
 
 
 @strawberry.type(description="Catalog, quote and order reads for storefronts; operator reads need an ADMIN key.")
 class Query(KeyQuery):
     @strawberry.field(description="A product by SKU, or null when there is none.")
     async def product(
-        self, info: AppInfo, sku: Annotated[str, strawberry.argument(description="The product's SKU.")]
+        self,
+        info: AppInfo,
+        sku: Annotated[str, strawberry.argument(description="The product's SKU.")],
+        channel: Annotated[str | None, CHANNEL] = None,
     ) -> Product | None:
-        view = await catalog.find_product(sku, await info.context.store())
+        view = await catalog.find_product(sku, await info.context.store(), channel)
         return Product.of(view) if view else None
 
     @strawberry.field(description="The catalog, a page at a time, in creation order.")
@@ -49,6 +54,7 @@ class Query(KeyQuery):
         filter: Annotated[
             ProductFilter | None, strawberry.argument(description="Only the products that match it.")
         ] = None,
+        channel: Annotated[str | None, CHANNEL] = None,
     ) -> ProductConnection:
         page = await catalog.list_products(
             await info.context.store(),
@@ -56,6 +62,7 @@ class Query(KeyQuery):
             after,
             filter.skus if filter else None,
             filter.stock_status if filter else None,
+            channel,
         )
         return ProductConnection.of(page, after=after)
 
@@ -63,7 +70,9 @@ class Query(KeyQuery):
     async def quote(
         self, info: AppInfo, input: Annotated[QuoteInput, strawberry.argument(description="The cart's lines.")]
     ) -> Quote:
-        decisions = await checkout.quote([(ln.sku, ln.quantity) for ln in input.lines], await info.context.store())
+        decisions = await checkout.quote(
+            [(ln.sku, ln.quantity) for ln in input.lines], await info.context.store(), input.channel
+        )
         return Quote(lines=[QuoteLine.of(d) for d in decisions], is_orderable=all(d.error is None for d in decisions))
 
     @strawberry.field(
@@ -107,3 +116,11 @@ class Query(KeyQuery):
     @strawberry.field(permission_classes=ADMIN, description="[admin] The store-wide stock defaults.")
     async def inventory_config(self, info: AppInfo) -> InventoryConfig:
         return InventoryConfig.of(await info.context.store_config())
+
+    @strawberry.field(permission_classes=ADMIN, description="[admin]")
+    async def sources(self) -> list[Source]:
+        return [Source.of(row) for row in await sources.list_sources()]
+
+    @strawberry.field(permission_classes=ADMIN, description="[admin]")
+    async def stocks(self) -> list[Stock]:
+        return [Stock.of(record) for record in await sources.list_stocks()]

@@ -1,0 +1,145 @@
+"""A product's numbers in one stock, read in SQL, and the locks every change of them takes.
+
+Locking: a change to a product's counters in a stock first locks its stock item rows with
+`SELECT ... FOR UPDATE` (PostgreSQL), in product id order so two multi-product changes cannot
+deadlock; source items change only under the lock of the stock their source belongs to. On
+SQLite, tortoise runs each transaction alone on its single connection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tortoise.expressions import RawSQL
+
+from backstock import rules
+from backstock.models import DEFAULT_CODE, Channel, Source, StockItem, StockSource
+from backstock.resolvers import validation
+from backstock.resolvers.errors import BadUserInput
+
+
+def _over_items(aggregate: str, product: str, stock: str) -> RawSQL:
+    """A correlated subquery over the product's items at enabled sources of the stock, not a JOIN
+    with GROUP BY: the database then sums only for the rows it returns (a page, the locked rows)."""
+    # Only code-made SQL is interpolated here: column references and the aggregate, never input.
+    return RawSQL(
+        f'(SELECT {aggregate} FROM "source_item" si '  # noqa: S608
+        'JOIN "stock_source" ss ON ss."source_id" = si."source_id" '
+        'JOIN "source" s ON s."id" = si."source_id" '
+        f'WHERE si."product_id" = {product} AND ss."stock_id" = {stock} AND s."enabled")'
+    )
+
+
+def counters(product: str, stock: str) -> dict[str, RawSQL]:
+    """Annotations for `Counts`: `held` is NULL when the stock has no item of the product."""
+    return {
+        "on_hand": _over_items(
+            'COALESCE(SUM(CASE WHEN si."in_stock" THEN si."quantity" ELSE 0 END), 0)', product, stock
+        ),
+        "held": _over_items('SUM(si."quantity")', product, stock),
+        "any_in_stock": _over_items('COALESCE(MAX(CASE WHEN si."in_stock" THEN 1 ELSE 0 END), 0)', product, stock),
+    }
+
+
+@dataclass(frozen=True)
+class Counts:
+    """A product's numbers in one stock (DESIGN.md 7.6)."""
+
+    on_hand: int
+    held: int | None
+    reserved: int
+    in_stock: bool
+
+    @property
+    def level(self) -> rules.StockLevel:
+        return rules.StockLevel(self.on_hand, self.reserved, self.in_stock)
+
+    @classmethod
+    def of(cls, values: Mapping[str, Any], reserved: int) -> Counts:
+        """From the values of a row annotated with `counters`."""
+        held = values["held"]
+        return cls(int(values["on_hand"]), None if held is None else int(held), reserved, bool(values["any_in_stock"]))
+
+
+# The `default` channel never leaves the `default` stock, which is never removed (upsertStock
+# refuses both), so its stock id can be remembered by each process: a one-source store's
+# requests then cost no more queries than before channels existed.
+_default_stock: list[int] = []
+
+
+async def stock_of_channel(channel: str | None) -> int:
+    code = DEFAULT_CODE if channel is None else channel
+    if code == DEFAULT_CODE and _default_stock:
+        return _default_stock[0]
+    channel_row = await Channel.get_or_none(code=code)
+    if channel_row is None:
+        raise BadUserInput(f"channel: no sales channel {code!r}", field="channel")
+    if code == DEFAULT_CODE:
+        _default_stock.append(channel_row.stock_id)
+    return channel_row.stock_id
+
+
+async def find_source(code: str | None, field: str = "source") -> Source:
+    code = DEFAULT_CODE if code is None else code
+    source = await Source.get_or_none(code=validation.code(code, field))
+    if source is None:
+        raise BadUserInput(f"{field}: no source {code!r}", field=field)
+    return source
+
+
+async def stock_of_source(source_id: int) -> int | None:
+    link = await StockSource.get_or_none(source_id=source_id)
+    return None if link is None else link.stock_id
+
+
+@dataclass
+class Locked:
+    """A product's stock item, locked, with its counts read under the lock."""
+
+    item: StockItem
+    counts: Counts
+
+
+async def lock(stock_id: int, *, skus: Sequence[str] = (), ids: Sequence[int] = ()) -> dict[int, Locked]:
+    """Locks and loads the stock items (by SKU or by product id) with their products, keyed by product id.
+
+    Filtering through the relation makes the join an inner one, which FOR UPDATE requires (an
+    empty filter would leave it outer, so nothing to find is answered without a query). The
+    counts are read by a second statement, once the locks are held: on PostgreSQL a statement
+    that waited for a lock re-reads the locked row but not its subqueries, which would still
+    see the units on hand of before the wait.
+    """
+    wanted: Sequence[object] = validation.possible_skus(skus) if skus else ids
+    if not wanted:
+        return {}
+    by = {"product__sku__in": wanted} if skus else {"product__id__in": wanted}
+    items = (
+        await StockItem.filter(stock_id=stock_id, **by)
+        .select_related("product")
+        .order_by("product_id")
+        .select_for_update()
+    )
+    if not items:
+        return {}
+    counts = await _counts(items)
+    return {item.product_id: Locked(item, counts[item.id]) for item in items}
+
+
+async def recount(locked: dict[int, Locked]) -> None:
+    """Re-reads the counts after a change made under the lock (the rows stay locked)."""
+    counts = await _counts([entry.item for entry in locked.values()])
+    for entry in locked.values():
+        entry.counts = counts[entry.item.id]
+
+
+async def _counts(items: Sequence[StockItem]) -> dict[int, Counts]:
+    """Counts of locked stock items by their id, with the reserved counts they hold."""
+    rows = await (
+        StockItem.filter(id__in=[item.id for item in items])
+        .annotate(**counters('"stock_item"."product_id"', '"stock_item"."stock_id"'))
+        .values("id", "on_hand", "held", "any_in_stock")
+    )
+    reserved = {item.id: item.reserved for item in items}
+    return {row["id"]: Counts.of(row, reserved[row["id"]]) for row in rows}
