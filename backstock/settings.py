@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1_048_576
     request_timeout: float = 10.0
 
+    webhooks_allow_private: bool = False
+    webhook_max_attempts: int = 12
+    webhook_timeout: float = 10.0
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")

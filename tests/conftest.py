@@ -23,6 +23,7 @@ from backstock.app import create_app
 from backstock.db import migrate, tortoise_config
 from backstock.models import (
     ApiKey,
+    Event,
     Order,
     OrderLine,
     OutboxMessage,
@@ -33,12 +34,17 @@ from backstock.models import (
     SourceItem,
     StockMovement,
     StoreConfig,
+    Webhook,
+    WebhookDelivery,
 )
 from backstock.settings import Settings
 from tests.api import ADMIN_TOKEN, Api
 from tests.mailserver import MailServer
 
 TABLES = [
+    WebhookDelivery,
+    Webhook,
+    Event,
     ShipmentLine,
     StockMovement,
     Payment,

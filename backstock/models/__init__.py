@@ -1,14 +1,19 @@
 """tortoise-orm models, one module per aggregate; this package is the ORM app `models`."""
 
 from backstock.models.catalog import Product, SourceItem, StoreConfig
+from backstock.models.events import Event, EventKind
 from backstock.models.keys import ApiKey, ApiKeyRole
 from backstock.models.ledger import MovementReason, StockMovement
 from backstock.models.orders import Order, OrderLine, Payment, PaymentKind, Shipment, ShipmentLine
 from backstock.models.outbox import OutboxMessage, OutboxStatus
+from backstock.models.webhooks import DeliveryStatus, Webhook, WebhookDelivery
 
 __all__ = [
     "ApiKey",
     "ApiKeyRole",
+    "DeliveryStatus",
+    "Event",
+    "EventKind",
     "MovementReason",
     "Order",
     "OrderLine",
@@ -22,4 +27,6 @@ __all__ = [
     "SourceItem",
     "StockMovement",
     "StoreConfig",
+    "Webhook",
+    "WebhookDelivery",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from tortoise.expressions import Q
 
 from backstock import rules
+from backstock.events import record as events
 from backstock.models import Order, OrderLine, Product, StoreConfig
 from backstock.notifications import messages
 from backstock.notifications.outbox import Message, enqueue
@@ -32,6 +33,7 @@ async def settle(
     """
     change = rules.ready_target(after) - (rules.ready_target(before) + ready_changed)
     orders = await _move(product.id, change)
+    await events.backorders_allocated(product.sku, orders, change)
     outgoing = await _ready_notices(orders) + await _low_stock_alert(product, store, after)
     await enqueue(outgoing)
 

@@ -19,6 +19,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from backstock import rules
+from backstock.events import record as events
 from backstock.models import (
     MovementReason,
     Order,
@@ -145,6 +146,7 @@ async def _place(
         ]
         await ledger.record(movements)
         await enqueue([messages.order_confirmation(order, lines)])
+        await events.order_placed(order, lines)
     return OrderRecord(order, lines, [], [payment])
 
 

@@ -10,6 +10,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from backstock import rules
+from backstock.events import record as events
 from backstock.models import (
     MovementReason,
     Order,
@@ -94,6 +95,7 @@ async def ship_order(number: str, asked: Lines) -> Shipment:
                 )
         await OrderLine.bulk_update([line for line, _ in plan], fields=["ready", "shipped"])
         await ledger.record(movements)
+        await events.order_shipped(order, shipment.number, plan)
     return shipment
 
 
@@ -124,6 +126,7 @@ async def cancel_order(number: str, asked: Lines, config: StoreConfig) -> Order:
         await ledger.record(movements)
         refund = sum((line.price * n for line, n in plan), Decimal(0))
         await Payment.create(order=order, kind=PaymentKind.REFUND, amount=refund)
+        await events.order_canceled(order, lines, plan)
     return order
 
 

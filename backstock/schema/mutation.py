@@ -20,6 +20,7 @@ from backstock.schema.keys import KeyMutation
 from backstock.schema.orders import CheckoutRejected, CheckoutResult, LineError, Order, Shipment
 from backstock.schema.permissions import ADMIN
 from backstock.schema.query import AppInfo
+from backstock.schema.webhooks import WebhookMutation
 
 
 def _pairs(lines: list[LineInput] | None) -> list[tuple[str, int]] | None:
@@ -27,7 +28,7 @@ def _pairs(lines: list[LineInput] | None) -> list[tuple[str, int]] | None:
 
 
 @strawberry.type
-class Mutation(KeyMutation):
+class Mutation(KeyMutation, WebhookMutation):
     @strawberry.mutation(
         description="Places an order: all lines or none. Backordered units are captured and paid now, shipped later."
     )

@@ -14,14 +14,16 @@ from backstock.schema.catalog import InventoryConfig, Product, ProductConnection
 from backstock.schema.context import Context
 from backstock.schema.inputs import ProductFilter, QuoteInput
 from backstock.schema.keys import KeyQuery
+from backstock.schema.order_list import OrderListQuery
 from backstock.schema.orders import Order, Quote, QuoteLine
 from backstock.schema.permissions import ADMIN
+from backstock.schema.webhooks import WebhookQuery
 
 AppInfo = Info[Context, None]
 
 
 @strawberry.type
-class Query(KeyQuery):
+class Query(KeyQuery, WebhookQuery, OrderListQuery):
     @strawberry.field
     async def product(self, info: AppInfo, sku: str) -> Product | None:
         view = await catalog.find_product(sku, await info.context.store())
