@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -22,7 +23,7 @@ class Received:
 
 
 class Receiver:
-    """Starts down (its port refuses connections) until `start`; answers `status` to every POST.
+    """Starts down (its port refuses connections) until `start`; answers `status` to every POST, `delay` s late.
 
     `accepted` keeps one body per event id among correctly signed requests answered 2xx, as a
     receiver that deduplicates would; `requests` keeps every request in arrival order.
@@ -32,6 +33,7 @@ class Receiver:
         self.port = free_port()
         self.secret = ""
         self.status = 204
+        self.delay = 0.0
         self.requests: list[Received] = []
         self.accepted: dict[str, dict[str, Any]] = {}
         self._server: ThreadingHTTPServer | None = None
@@ -48,6 +50,7 @@ class Receiver:
             def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.handle(dict(self.headers.items()), raw)
+                time.sleep(receiver.delay)
                 self.send_response(receiver.status)
                 if 300 <= receiver.status < 400:
                     self.send_header("Location", f"http://127.0.0.1:{receiver.port}/elsewhere")

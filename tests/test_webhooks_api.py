@@ -141,6 +141,33 @@ async def test_a_redirect_is_a_failure_and_is_not_followed(hooks: Api, receiver:
     assert len(receiver.requests) == 1
 
 
+async def test_a_receiver_that_answers_too_late_is_a_timed_out_attempt(
+    hooks: Api, receiver: Receiver, hook_settings: Settings
+) -> None:
+    await hooks.create_product("MUG", quantity=5)
+    webhook_id = await register(hooks, receiver, ["ORDER_PLACED"])
+    receiver.delay = 1.0
+    receiver.start()
+    await hooks.checkout(("MUG", 1))
+    impatient = hook_settings.model_copy(update={"webhook_timeout": 0.2})
+    async with asyncio.timeout(5):
+        await attempt_round(impatient)
+    [delivery] = await deliveries(hooks, webhook_id)
+    assert (delivery["status"], delivery["lastError"]) == ("PENDING", "timed out after 0.2 s")
+
+
+async def test_two_dispatchers_at_once_send_each_delivery_once(hooks: Api, receiver: Receiver) -> None:
+    await hooks.create_product("MUG", quantity=10)
+    await register(hooks, receiver, ["ORDER_PLACED"])
+    receiver.start()
+    for _ in range(6):
+        await hooks.checkout(("MUG", 1))
+    first, second = WebhookDispatcher(hooks.settings), WebhookDispatcher(hooks.settings)
+    attempted = await asyncio.gather(first.deliver_once(), second.deliver_once())
+    assert sum(attempted) == 6
+    assert len(receiver.requests) == len(receiver.accepted) == 6
+
+
 async def test_order_events_reach_the_receiver(hooks: Api, receiver: Receiver) -> None:
     await hooks.create_product("MUG", quantity=1, backorders="ALLOW_QTY_BELOW_ZERO")
     await register(hooks, receiver, ORDER_KINDS)
