@@ -107,3 +107,19 @@ async def test_a_page_costs_the_same_queries_for_2_or_40_orders(api: Api) -> Non
         return len(queries)
 
     assert await page_queries(2) == await page_queries(40) <= 6
+
+
+async def test_status_filter_agrees_with_the_order_status_for_mixed_lines(api: Api) -> None:
+    """One line cancelled and the other shipped is COMPLETE; one cancelled and the other open is PROCESSING."""
+    await api.create_product("MUG", quantity=10)
+    await api.create_product("BAG", quantity=10)
+    complete = (await api.checkout(("MUG", 1), ("BAG", 2)))["number"]
+    processing = (await api.checkout(("MUG", 1), ("BAG", 2)))["number"]
+    cancel = 'mutation($n: String!) { cancelOrder(number: $n, lines: [{sku: "BAG", quantity: 2}]) { status } }'
+    for number in (complete, processing):
+        await api.data(cancel, {"n": number})
+    await api.data("mutation($n: String!) { shipOrder(number: $n) { number } }", {"n": complete})
+    assert await numbers(api, status="COMPLETE") == [complete]
+    assert await numbers(api, status="PROCESSING") == [processing]
+    assert await numbers(api, status="CANCELED") == []
+    assert [(await api.order(n))["status"] for n in (complete, processing)] == ["COMPLETE", "PROCESSING"]
