@@ -36,6 +36,7 @@ class Receiver:
         self.delay = 0.0
         self.requests: list[Received] = []
         self.accepted: dict[str, dict[str, Any]] = {}
+        self.got_accepted = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._lock = threading.Lock()
 
@@ -82,3 +83,4 @@ class Receiver:
             self.requests.append(Received(headers, body, signed, self.status))
             if signed and 200 <= self.status < 300 and headers["X-Backstock-Event-Id"] == body["id"]:
                 self.accepted.setdefault(body["id"], body)
+                self.got_accepted.set()
