@@ -24,6 +24,7 @@ from strawberry.types import ExecutionResult
 from tortoise.contrib.starlette import RegisterTortoise
 
 from backstock import db
+from backstock.events.webhooks import WebhookDispatcher
 from backstock.notifications.dispatcher import Dispatcher
 from backstock.schema import build_schema
 from backstock.schema.context import Context
@@ -116,11 +117,12 @@ async def _dispatching(settings: Settings) -> AsyncIterator[None]:
         return
     stop = asyncio.Event()
     task = asyncio.create_task(Dispatcher(settings).run(stop), name="backstock-dispatcher")
+    hooks = asyncio.create_task(WebhookDispatcher(settings).run(stop), name="backstock-webhooks")
     try:
         yield
     finally:
         stop.set()
-        await task
+        await asyncio.gather(task, hooks)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:

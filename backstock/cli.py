@@ -110,7 +110,8 @@ def _export_schema(_: argparse.Namespace, settings: Settings) -> int:
 
 
 def _dispatch(_: argparse.Namespace, settings: Settings) -> int:
-    """A separate email worker; on SQLite the server's own dispatcher is the only writer allowed."""
+    """A separate email and webhook worker; on SQLite the server's own dispatchers are the only writers allowed."""
+    from backstock.events.webhooks import WebhookDispatcher
     from backstock.notifications.dispatcher import Dispatcher
 
     if settings.is_sqlite:
@@ -126,7 +127,7 @@ def _dispatch(_: argparse.Namespace, settings: Settings) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await Dispatcher(settings).run(stop)
+        await asyncio.gather(Dispatcher(settings).run(stop), WebhookDispatcher(settings).run(stop))
 
     _run_with_orm(settings, run)
     return 0
@@ -162,9 +163,9 @@ def parser() -> argparse.ArgumentParser:
         run=_demo_data
     )
     commands.add_parser("export-schema", help="print the GraphQL schema (SDL)").set_defaults(run=_export_schema)
-    commands.add_parser("dispatch", help="send queued email (a separate worker, PostgreSQL only)").set_defaults(
-        run=_dispatch
-    )
+    commands.add_parser(
+        "dispatch", help="send queued email and webhooks (a separate worker, PostgreSQL only)"
+    ).set_defaults(run=_dispatch)
     return top
 
 

@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     max_query_cost: Positive = 300
     max_query_length: Positive = 20_000
 
+    webhooks_allow_private: bool = False
+    webhook_max_attempts: Positive = 12
+    webhook_timeout: Seconds = 10.0
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, url: str) -> str:

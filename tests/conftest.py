@@ -23,6 +23,7 @@ from backstock.app import create_app
 from backstock.db import migrate, tortoise_config
 from backstock.models import (
     ApiKey,
+    Event,
     Order,
     OrderLine,
     OutboxMessage,
@@ -35,6 +36,8 @@ from backstock.models import (
     StockItem,
     StockMovement,
     StoreConfig,
+    Webhook,
+    WebhookDelivery,
 )
 from backstock.settings import Settings
 from tests.api import ADMIN_TOKEN, Api
@@ -42,6 +45,9 @@ from tests.mailserver import MailServer
 
 TABLES = [
     ShipmentSource,
+    WebhookDelivery,
+    Webhook,
+    Event,
     ShipmentLine,
     StockMovement,
     Payment,

@@ -1,17 +1,22 @@
 """tortoise-orm models, one module per aggregate; this package is the ORM app `models`."""
 
 from backstock.models.catalog import Product, StoreConfig
+from backstock.models.events import Event, EventKind
 from backstock.models.inventory import DEFAULT_CODE, Channel, Source, SourceItem, Stock, StockItem, StockSource
 from backstock.models.keys import ApiKey, ApiKeyRole
 from backstock.models.ledger import MovementReason, StockMovement
 from backstock.models.orders import Order, OrderLine, Payment, PaymentKind, Shipment, ShipmentLine, ShipmentSource
 from backstock.models.outbox import OutboxMessage, OutboxStatus
+from backstock.models.webhooks import DeliveryStatus, Webhook, WebhookDelivery
 
 __all__ = [
     "DEFAULT_CODE",
     "ApiKey",
     "ApiKeyRole",
     "Channel",
+    "DeliveryStatus",
+    "Event",
+    "EventKind",
     "MovementReason",
     "Order",
     "OrderLine",
@@ -30,4 +35,6 @@ __all__ = [
     "StockMovement",
     "StockSource",
     "StoreConfig",
+    "Webhook",
+    "WebhookDelivery",
 ]

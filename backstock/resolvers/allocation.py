@@ -11,6 +11,7 @@ from __future__ import annotations
 from tortoise.expressions import Q
 
 from backstock import rules
+from backstock.events import record as events
 from backstock.models import Order, OrderLine, StockItem, StoreConfig
 from backstock.notifications import messages
 from backstock.notifications.outbox import Message, enqueue
@@ -33,6 +34,7 @@ async def settle(
     """
     change = rules.ready_target(after.level) - (rules.ready_target(before.level) + ready_changed)
     orders = await _move(item.stock_id, item.product_id, change)
+    await events.backorders_allocated(item.product.sku, orders, change)
     outgoing = await _ready_notices(orders) + await _low_stock_alert(item, store, after)
     await enqueue(outgoing)
 

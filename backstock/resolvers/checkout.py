@@ -21,6 +21,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from backstock import rules
+from backstock.events import record as events
 from backstock.models import (
     DEFAULT_CODE,
     MovementReason,
@@ -196,6 +197,7 @@ async def _place(
         ]
         await ledger.record(movements)
         await enqueue([messages.order_confirmation(order, lines)])
+        await events.order_placed(order, lines)
     return OrderRecord(order, lines, [], [payment])
 
 

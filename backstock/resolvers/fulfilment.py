@@ -15,6 +15,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from backstock import rules
+from backstock.events import record as events
 from backstock.models import (
     MovementReason,
     Order,
@@ -106,6 +107,7 @@ async def ship_order(number: str, asked: Lines, sources: Sources, config: StoreC
             movements += await _ship(items[line.product_id], n, picks[line.product_id], order.id, shipment)
         await ledger.record(movements)
         await check_sources([line.product_id for line, _ in tracked], config)
+        await events.order_shipped(order, shipment.number, plan)
     return shipment
 
 
@@ -158,6 +160,7 @@ async def cancel_order(number: str, asked: Lines, config: StoreConfig) -> Order:
         await ledger.record(movements)
         refund = sum((line.price * n for line, n in plan), Decimal(0))
         await Payment.create(order=order, kind=PaymentKind.REFUND, amount=refund)
+        await events.order_canceled(order, lines, plan)
     return order
 
 

@@ -137,18 +137,27 @@ class Product:
 @strawberry.type(description="Where a page stands in a listing (Relay cursor connections).")
 class PageInfo:
     has_next_page: bool = strawberry.field(
-        description="Whether more products follow the last one of this page (fetch them with after: endCursor)."
+        description="Whether more items follow the last one of this page (fetch them with after: endCursor)."
     )
     has_previous_page: bool = strawberry.field(
-        description="Whether products come before this page: true when it was asked for `after` a cursor "
-        "(products are never deleted, so the cursor's own product precedes it)."
+        description="Whether items come before this page: true when it was asked for `after` a cursor "
+        "(items are never deleted, so the cursor's own item precedes it)."
     )
     start_cursor: str | None = strawberry.field(
-        description="The cursor of this page's first product, or null on an empty page."
+        description="The cursor of this page's first item, or null on an empty page."
     )
     end_cursor: str | None = strawberry.field(
-        description="The cursor of this page's last product, or null on an empty page."
+        description="The cursor of this page's last item, or null on an empty page."
     )
+
+    @classmethod
+    def of(cls, cursors: list[str], has_next_page: bool, after: str | None) -> PageInfo:
+        return cls(
+            has_next_page=has_next_page,
+            has_previous_page=after is not None,
+            start_cursor=cursors[0] if cursors else None,
+            end_cursor=cursors[-1] if cursors else None,
+        )
 
 
 @strawberry.type(description="A product and its cursor.")
@@ -168,11 +177,6 @@ class ProductConnection:
         edges = [ProductEdge(cursor=encode_cursor(v.product.id), node=Product.of(v)) for v in page.views]
         return cls(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+            page_info=PageInfo.of([e.cursor for e in edges], page.has_next_page, after),
             total_count=page.total_count,
         )

@@ -25,6 +25,7 @@ from backstock.schema.keys import KeyMutation
 from backstock.schema.orders import CheckoutRejected, CheckoutResult, LineError, Order, Shipment
 from backstock.schema.permissions import ADMIN
 from backstock.schema.query import AppInfo
+from backstock.schema.webhooks import WebhookMutation
 from backstock.web import metrics
 
 # Named `source` in GraphQL only: strawberry's PermissionExtension takes `source` itself, so a
@@ -37,7 +38,7 @@ def _pairs(lines: list[LineInput] | None) -> list[tuple[str, int]] | None:
 
 
 @strawberry.type(description="Checkout for storefronts; everything else needs an ADMIN key.")
-class Mutation(KeyMutation):
+class Mutation(KeyMutation, WebhookMutation):
     @strawberry.mutation(
         description="Places an order: all lines or none. Backordered units are captured and paid now, shipped later."
     )

@@ -17,15 +17,17 @@ from backstock.schema.descriptions import Sku
 from backstock.schema.inputs import ProductFilter, QuoteInput
 from backstock.schema.inventory import Source, Stock
 from backstock.schema.keys import KeyQuery
+from backstock.schema.order_list import OrderListQuery
 from backstock.schema.orders import Order, Quote, QuoteLine
 from backstock.schema.permissions import ADMIN
+from backstock.schema.webhooks import WebhookQuery
 
 AppInfo = Info[Context, None]
 CHANNEL = strawberry.argument(description='The sales channel whose stock answers; default "default".')
 
 
 @strawberry.type(description="Catalog, quote and order reads for storefronts; operator reads need an ADMIN key.")
-class Query(KeyQuery):
+class Query(KeyQuery, WebhookQuery, OrderListQuery):
     @strawberry.field(description="A product by SKU, or null when there is none.")
     async def product(
         self,

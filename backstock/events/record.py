@@ -1,0 +1,92 @@
+"""Recording events: rows in the caller's transaction, plus one delivery per interested webhook,
+so events and their deliveries exist exactly when their cause does.
+
+Order events carry the order number and the units the change concerned; a receiver reads the
+whole order with the `order` query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
+
+from backstock import rules
+from backstock.models import Event, EventKind, Order, OrderLine, Webhook, WebhookDelivery
+
+
+class Occurrence(NamedTuple):
+    data: dict[str, Any]
+    order_number: str | None = None
+    sku: str | None = None
+    channel: str | None = None
+
+
+async def record(kind: EventKind, occurrences: Sequence[Occurrence]) -> None:
+    """Call inside the transaction of the change that causes the events: a constant number of queries.
+
+    Webhooks are few, so their subscriptions are matched here rather than in SQL (JSON lists are
+    queried differently on SQLite and PostgreSQL). bulk_create does not return ids on SQLite, so
+    the events are read back by their uids.
+    """
+    if not occurrences:
+        return
+    rows = [
+        Event(kind=kind, data=o.data, order_number=o.order_number, sku=o.sku, channel=o.channel) for o in occurrences
+    ]
+    await Event.bulk_create(rows)
+    hooks = [hook for hook in await Webhook.filter(active=True) if kind in hook.events]
+    if not hooks:
+        return
+    event_ids = await Event.filter(uid__in=[row.uid for row in rows]).values_list("id", flat=True)
+    now = datetime.now(UTC)
+    await WebhookDelivery.bulk_create(
+        [
+            WebhookDelivery(webhook=hook, event_id=event_id, next_attempt_at=now)
+            for event_id in event_ids
+            for hook in hooks
+        ]
+    )
+
+
+async def order_placed(order: Order, lines: Sequence[OrderLine]) -> None:
+    data = {
+        "orderNumber": order.number,
+        "customerEmail": order.customer_email,
+        "grandTotal": str(order.grand_total),
+        "lines": [
+            {"sku": ln.sku, "quantityOrdered": ln.ordered, "quantityBackordered": ln.backordered} for ln in lines
+        ],
+    }
+    await record(EventKind.ORDER_PLACED, [Occurrence(data, order.number)])
+
+
+async def order_shipped(order: Order, shipment_number: str, shipped: Sequence[tuple[OrderLine, int]]) -> None:
+    data = {
+        "orderNumber": order.number,
+        "shipmentNumber": shipment_number,
+        "lines": [{"sku": line.sku, "quantity": n} for line, n in shipped],
+    }
+    await record(EventKind.ORDER_SHIPPED, [Occurrence(data, order.number)])
+
+
+async def order_canceled(order: Order, lines: Sequence[OrderLine], cancelled: Sequence[tuple[OrderLine, int]]) -> None:
+    """Every cancelOrder sends one, partial or whole; `orderStatus` (CANCELED when no unit is left) tells which.
+
+    `lines` are all the order's lines as the cancellation left them.
+    """
+    status = rules.order_status([rules.LineProgress(ln.ordered, ln.shipped, ln.cancelled) for ln in lines])
+    data = {
+        "orderNumber": order.number,
+        "orderStatus": str(status),
+        "lines": [{"sku": line.sku, "quantityCanceled": n} for line, n in cancelled],
+    }
+    await record(EventKind.ORDER_CANCELED, [Occurrence(data, order.number)])
+
+
+async def backorders_allocated(sku: str, order_ids: set[int], units: int) -> None:
+    """One event per order whose waiting units of `sku` got stock; `units` <= 0 took units back instead."""
+    if units <= 0 or not order_ids:
+        return
+    numbers = [str(n) for n in await Order.filter(id__in=order_ids).order_by("id").values_list("number", flat=True)]
+    await record(EventKind.BACKORDER_ALLOCATED, [Occurrence({"orderNumber": n, "sku": sku}, n, sku) for n in numbers])
