@@ -5,8 +5,9 @@ inlined: the count with the channel's stock, then the page with per-stock correl
 subqueries) and returns the same JSON. POST /checkout runs a checkout's SQL in the default
 channel's stock, in one transaction: the stock item's row lock, its counts read after the
 lock, the line decision by `rules`, the order, its line, the payment, the conditional update
-of the stock item's reserved, the ledger row, the stock item's low-stock latch, and the
-outbox rows (the confirmation, and the low-stock alert when the order crosses into low stock). Both decide stock with the same `rules` and build
+of the stock item's reserved, the ledger row, the stock item's low-stock latch, the outbox
+rows (the confirmation, and the low-stock alert when the order crosses into low stock), and
+the ORDER_PLACED event with its webhook deliveries. Both decide stock with the same `rules` and build
 the same emails, and nothing else happens: no GraphQL, no ORM querysets, no model reads.
 The SQL is written against the tables as they are; a schema change must be made here too
 (tests/test_bench_smoke.py compares the floor's writes with a real checkout's).
@@ -20,6 +21,7 @@ import dataclasses
 import functools
 import json
 import secrets
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,7 +40,7 @@ from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from backstock import db, rules
-from backstock.models import DEFAULT_CODE, Channel, Order, OrderLine, Product, StoreConfig
+from backstock.models import DEFAULT_CODE, Channel, EventKind, Order, OrderLine, Product, StoreConfig
 from backstock.models.catalog import STORE_CONFIG_ID
 from backstock.notifications import messages
 from backstock.notifications.outbox import Message
@@ -72,6 +74,14 @@ ALERTED = "UPDATE stock_item SET low_stock_alerted = ? WHERE id = ?"
 INSERT_MOVEMENT = (
     "INSERT INTO stock_movement (product_id, stock_id, on_hand_delta, reserved_delta, reason, order_id, created_at) "
     "VALUES (?, ?, 0, ?, 'CHECKOUT', ?, ?)"
+)
+INSERT_EVENT = (
+    "INSERT INTO event (uid, kind, data, order_number, created_at) VALUES (?, 'ORDER_PLACED', ?, ?, ?) RETURNING id"
+)
+WEBHOOKS = "SELECT id, events FROM webhook WHERE active = ?"
+INSERT_DELIVERY = (
+    "INSERT INTO webhook_delivery (webhook_id, event_id, status, attempts, next_attempt_at, created_at) "
+    "VALUES (?, ?, 'PENDING', 0, ?, ?)"
 )
 INSERT_OUTBOX = (
     "INSERT INTO outbox_message (kind, reference, recipients, subject, text_body, html_body, status, attempts, "
@@ -226,6 +236,7 @@ async def checkout(request: Request) -> Response:
             recipients = json.dumps(list(message.recipients))
             email_row = [message.kind, message.reference, recipients, message.subject, message.text, message.html]
             await conn.execute_query(_for(conn, INSERT_OUTBOX), [*email_row, now, now])
+        await _order_placed(conn, number, email, price * quantity, decision, now)
     return JSONResponse({"data": {"checkout": _order(number, email, now, price, row["name"], decision)}})
 
 
@@ -253,6 +264,20 @@ async def _reserve(
         return []
     threshold = stock.settings.notify_for_quantity_below
     return [messages.low_stock(stock.sku, stock.name, after.free, threshold, store.low_stock_recipients)]
+
+
+async def _order_placed(
+    conn: BaseDBAsyncClient, number: str, email: str, total: Decimal, d: rules.LineDecision, now: datetime
+) -> None:
+    """The ORDER_PLACED event and a delivery per webhook subscribed to it (`events.order_placed`)."""
+    line = {"sku": d.sku, "quantityOrdered": d.requested, "quantityBackordered": d.backordered}
+    data = json.dumps({"orderNumber": number, "customerEmail": email, "grandTotal": str(total), "lines": [line]})
+    event = [str(uuid.uuid4()), data, number, now]
+    event_id = (await conn.execute_query_dict(_for(conn, INSERT_EVENT), event))[0]["id"]
+    for hook in await conn.execute_query_dict(_for(conn, WEBHOOKS), [True]):
+        events = json.loads(hook["events"]) if isinstance(hook["events"], str) else hook["events"]
+        if EventKind.ORDER_PLACED in events:
+            await conn.execute_query(_for(conn, INSERT_DELIVERY), [hook["id"], event_id, now, now])
 
 
 def _confirmation(number: str, email: str, price: Decimal, name: str, decision: rules.LineDecision) -> Message:

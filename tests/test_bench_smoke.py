@@ -13,6 +13,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Route
 
+from backstock.models import Event, EventKind
 from bench import floor
 from bench.run import Run
 from bench.setups import Setup
@@ -57,7 +58,7 @@ def _same_shape(order: dict[str, Any]) -> dict[str, Any]:
 
 
 async def test_checkout_floor_writes_what_a_checkout_writes(api: Api) -> None:
-    """Same order, line, payment, reservation, ledger and emails as GraphQL's checkout: a fair floor."""
+    """Same order, line, payment, reservation, ledger, emails and event as GraphQL's checkout: a fair floor."""
     for sku in ("VIA-API", "VIA-FLOOR"):
         await api.create_product(sku, quantity=2, backorders="ALLOW_QTY_BELOW_ZERO_AND_NOTIFY", outOfStockThreshold=-1)
 
@@ -82,6 +83,11 @@ async def test_checkout_floor_writes_what_a_checkout_writes(api: Api) -> None:
             ("low_stock", "VIA-FLOOR"),
         ]
     )
+    events = {e.order_number: e for e in await Event.filter(kind=EventKind.ORDER_PLACED)}
+    assert set(events) == {placed["number"], at_floor["number"]}
+    api_event, floor_event = events[placed["number"]], events[at_floor["number"]]
+    assert floor_event.data == api_event.data | {"orderNumber": at_floor["number"], "lines": floor_event.data["lines"]}
+    assert floor_event.data["lines"] == [{"sku": "VIA-FLOOR", "quantityOrdered": 3, "quantityBackordered": 1}]
 
 
 async def test_checkout_floor_never_oversells(api: Api) -> None:
