@@ -13,7 +13,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from backstock.models import Event, EventKind
+from backstock.models import Event, EventKind, Webhook, WebhookDelivery
 from bench import floor
 from bench.run import Run
 from bench.setups import Setup
@@ -61,6 +61,9 @@ async def test_checkout_floor_writes_what_a_checkout_writes(api: Api) -> None:
     """Same order, line, payment, reservation, ledger, emails and event as GraphQL's checkout: a fair floor."""
     for sku in ("VIA-API", "VIA-FLOOR"):
         await api.create_product(sku, quantity=2, backorders="ALLOW_QTY_BELOW_ZERO_AND_NOTIFY", outOfStockThreshold=-1)
+    # Stored directly: createWebhook would check the receivers' addresses, and nothing is delivered here.
+    placed_hook = await Webhook.create(url="https://hooks.example.com/a", events=["ORDER_PLACED"], secret="s" * 32)
+    await Webhook.create(url="https://hooks.example.com/b", events=["ORDER_SHIPPED"], secret="s" * 32)
 
     placed = await api.checkout(("VIA-API", 3), email="sam@example.com")
     at_floor = await _floor_checkout("VIA-FLOOR", 3, "sam@example.com")
@@ -88,6 +91,8 @@ async def test_checkout_floor_writes_what_a_checkout_writes(api: Api) -> None:
     api_event, floor_event = events[placed["number"]], events[at_floor["number"]]
     assert floor_event.data == api_event.data | {"orderNumber": at_floor["number"], "lines": floor_event.data["lines"]}
     assert floor_event.data["lines"] == [{"sku": "VIA-FLOOR", "quantityOrdered": 3, "quantityBackordered": 1}]
+    deliveries = await WebhookDelivery.all().values_list("webhook_id", "event_id", "status")
+    assert sorted(deliveries) == sorted((placed_hook.id, e.id, "PENDING") for e in events.values())
 
 
 async def test_checkout_floor_never_oversells(api: Api) -> None:
