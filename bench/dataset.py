@@ -3,7 +3,9 @@
 `products` products, two hot SKUs with `hot_stock` units and no backorders (one for the
 GraphQL storm, one for the checkout floor's, so both start from the same stock), and `lines`
 order lines spread over the catalog (four per order), all shipped so they weigh on the
-tables and indexes without changing what is salable.
+tables and indexes without changing what is salable. Everything lives in the `default`
+source and stock: one source item and one stock item per product, orders in the `default`
+channel.
 """
 
 from __future__ import annotations
@@ -22,12 +24,13 @@ FLOOR_HOT_SKU = "HOT-SKU-FLOOR"
 HOT_SKUS = (HOT_SKU, FLOOR_HOT_SKU)
 MODES = ["NO_BACKORDERS", "ALLOW_QTY_BELOW_ZERO", "ALLOW_QTY_BELOW_ZERO_AND_NOTIFY", None]
 CHUNK = 20_000
+DEFAULT_ID = 1  # the migration creates the `default` source and stock first
 
 
 def products(count: int, hot_stock: int) -> Iterator[tuple[Any, ...]]:
     now = datetime.now(UTC)
     for i, sku in enumerate(HOT_SKUS, 1):
-        yield (i, sku, "Hot product", Decimal("25.00"), True, 0, False, now, now, None, "NO_BACKORDERS", None)
+        yield (i, sku, "Hot product", Decimal("25.00"), now, now, None, "NO_BACKORDERS", None)
     for i in range(len(HOT_SKUS) + 1, count + 1):
         mode = MODES[i % 4]
         threshold = -20 if mode and mode != "NO_BACKORDERS" and i % 3 == 0 else None
@@ -36,9 +39,6 @@ def products(count: int, hot_stock: int) -> Iterator[tuple[Any, ...]]:
             f"SKU-{i:07d}",
             f"Product {i}",
             Decimal(10 + i % 90),
-            i % 50 != 0,
-            0,
-            False,
             now,
             now,
             None,
@@ -47,17 +47,33 @@ def products(count: int, hot_stock: int) -> Iterator[tuple[Any, ...]]:
         )
 
 
-def source_items(count: int, hot_stock: int) -> Iterator[tuple[int, int, str, int]]:
+def source_items(count: int, hot_stock: int) -> Iterator[tuple[Any, ...]]:
     for i in range(1, len(HOT_SKUS) + 1):
-        yield (i, i, "default", hot_stock)
+        yield (i, i, DEFAULT_ID, hot_stock, True, False)
     for i in range(len(HOT_SKUS) + 1, count + 1):
-        yield (i, i, "default", (i * 7) % 40)
+        yield (i, i, DEFAULT_ID, (i * 7) % 40, i % 50 != 0, False)
+
+
+def stock_items(count: int) -> Iterator[tuple[Any, ...]]:
+    for i in range(1, count + 1):
+        yield (i, DEFAULT_ID, i, 0, False)
 
 
 def orders(count: int) -> Iterator[tuple[Any, ...]]:
     now = datetime.now(UTC)
     for i in range(1, count + 1):
-        yield (i, f"BENCH-{i:08d}", f"buyer{i}@example.com", None, Decimal("40.00"), None, "-", now)
+        yield (
+            i,
+            f"BENCH-{i:08d}",
+            f"buyer{i}@example.com",
+            None,
+            Decimal("40.00"),
+            None,
+            "-",
+            now,
+            "default",
+            DEFAULT_ID,
+        )
 
 
 def order_lines(count: int, catalog: int) -> Iterator[tuple[Any, ...]]:
@@ -67,6 +83,7 @@ def order_lines(count: int, catalog: int) -> Iterator[tuple[Any, ...]]:
             i,
             (i - 1) // 4 + 1,
             product,
+            DEFAULT_ID,
             f"SKU-{product:07d}",
             f"Product {product}",
             Decimal("10.00"),
@@ -85,16 +102,14 @@ PRODUCT_COLUMNS = (
     "sku",
     "name",
     "price",
-    "in_stock",
-    "reserved",
-    "low_stock_alerted",
     "created_at",
     "updated_at",
     "manage_stock",
     "backorders",
     "out_of_stock_threshold",
 )
-SOURCE_COLUMNS = ("id", "product_id", "source_code", "quantity")
+SOURCE_COLUMNS = ("id", "product_id", "source_id", "quantity", "in_stock", "low_stock_alerted")
+STOCK_ITEM_COLUMNS = ("id", "stock_id", "product_id", "reserved", "low_stock_alerted")
 ORDER_COLUMNS = (
     "id",
     "number",
@@ -104,11 +119,14 @@ ORDER_COLUMNS = (
     "idempotency_key",
     "request_fingerprint",
     "created_at",
+    "channel",
+    "stock_id",
 )
 LINE_COLUMNS = (
     "id",
     "order_id",
     "product_id",
+    "stock_id",
     "sku",
     "name",
     "price",
@@ -126,6 +144,7 @@ def tables(catalog: int, lines: int, hot_stock: int) -> list[tuple[str, tuple[st
     return [
         ("product", PRODUCT_COLUMNS, products(catalog, hot_stock)),
         ("source_item", SOURCE_COLUMNS, source_items(catalog, hot_stock)),
+        ("stock_item", STOCK_ITEM_COLUMNS, stock_items(catalog)),
         ("sales_order", ORDER_COLUMNS, orders((lines + 3) // 4)),
         ("order_line", LINE_COLUMNS, order_lines(lines, catalog)),
     ]
@@ -176,8 +195,12 @@ def _sqlite(value: Any) -> Any:
 
 
 async def reserved(url: str, sku: str) -> int:
-    """Units reserved of one product, read straight from the table (what an oversell check must trust)."""
-    query = "SELECT reserved FROM product WHERE sku = "
+    """Units reserved of one product in the default stock, read straight from the table (what an
+    oversell check must trust)."""
+    query = (
+        "SELECT i.reserved FROM stock_item i JOIN product p ON p.id = i.product_id "
+        f"WHERE i.stock_id = {DEFAULT_ID} AND p.sku = "
+    )
     if url.startswith("postgres"):
         conn = await asyncpg.connect(url)
         try:

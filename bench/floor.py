@@ -1,10 +1,13 @@
 """The floors: bare Starlette endpoints running backstock's own SQL, so the GraphQL figures have a ceiling.
 
-GET /products runs the listing's SQL (taken from backstock's querysets, inlined) and returns
-the same JSON. POST /checkout runs a checkout's SQL in one transaction: the row lock, the
-line decision by `rules`, the order, its line, the payment, the conditional update of
-reserved, the ledger row, and the outbox rows (the confirmation, and the low-stock alert
-when the order crosses into low stock). Both decide stock with the same `rules` and build
+GET /products runs the listing's SQL in the default channel (taken from backstock's querysets,
+inlined: the count with the channel's stock, then the page with per-stock correlated
+subqueries) and returns the same JSON. POST /checkout runs a checkout's SQL in the default
+channel's stock, in one transaction: the stock item's row lock, its counts read after the
+lock, the line decision by `rules`, the order, its line, the payment, the conditional update
+of the stock item's reserved, the ledger row, the stock item's low-stock latch, the outbox
+rows (the confirmation, and the low-stock alert when the order crosses into low stock), and
+the ORDER_PLACED event with its webhook deliveries. Both decide stock with the same `rules` and build
 the same emails, and nothing else happens: no GraphQL, no ORM querysets, no model reads.
 The SQL is written against the tables as they are; a schema change must be made here too
 (tests/test_bench_smoke.py compares the floor's writes with a real checkout's).
@@ -18,6 +21,7 @@ import dataclasses
 import functools
 import json
 import secrets
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,39 +35,53 @@ from starlette.routing import Route
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.connection import connections
 from tortoise.contrib.starlette import RegisterTortoise
+from tortoise.expressions import Subquery
+from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from backstock import db, rules
-from backstock.models import Order, OrderLine, Product, StoreConfig
-from backstock.models.catalog import DEFAULT_SOURCE, STORE_CONFIG_ID
+from backstock.models import DEFAULT_CODE, Channel, EventKind, Order, OrderLine, Product, StoreConfig
+from backstock.models.catalog import STORE_CONFIG_ID
 from backstock.notifications import messages
 from backstock.notifications.outbox import Message
-from backstock.resolvers.catalog import encode_cursor, with_on_hand
+from backstock.resolvers.catalog import encode_cursor, with_counts
+from backstock.resolvers.inventory import counters
 from backstock.settings import get_settings
 
 PAGE = 100
 SETTINGS = ", ".join(f"p.{name}" for name in rules.SETTING_FIELDS)
-# The lock of `stock.lock`: the default source item joined to its product, FOR UPDATE on
-# PostgreSQL (SQLite has no row locks; its one connection serialises transactions).
+COUNTS = ", ".join(f"{sql.sql} AS {name}" for name, sql in counters("i.product_id", "i.stock_id").items())
+# The two reads of `inventory.lock`: the stock item joined to its product, FOR UPDATE on
+# PostgreSQL (SQLite has no row locks; its one connection serialises transactions), then the
+# counts once the lock is held (a statement that waited re-reads its row, not its subqueries).
 LOCK = (
-    f"SELECT p.id, p.sku, p.name, p.price, p.in_stock, p.reserved, p.low_stock_alerted, {SETTINGS}, "
-    "s.quantity AS on_hand "
-    "FROM source_item s JOIN product p ON p.id = s.product_id WHERE p.sku = ? AND s.source_code = ?"
+    f"SELECT i.id AS item_id, i.stock_id, i.reserved, i.low_stock_alerted, p.id, p.sku, p.name, p.price, {SETTINGS} "
+    "FROM stock_item i JOIN product p ON p.id = i.product_id WHERE i.stock_id = ? AND p.sku = ? "
+    "ORDER BY i.product_id"
 )
+COUNT = f"SELECT {COUNTS} FROM stock_item i WHERE i.id = ?"
 INSERT_ORDER = (
     "INSERT INTO sales_order (number, customer_email, customer_name, grand_total, idempotency_key, "
-    "request_fingerprint, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"
+    "request_fingerprint, created_at, channel, stock_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
 )
 INSERT_LINE = (
-    "INSERT INTO order_line (order_id, product_id, sku, name, price, ordered, ready, backordered, shipped, "
-    "cancelled, backorder_message, stock_tracked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)"
+    "INSERT INTO order_line (order_id, product_id, stock_id, sku, name, price, ordered, ready, backordered, shipped, "
+    "cancelled, backorder_message, stock_tracked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)"
 )
 INSERT_PAYMENT = "INSERT INTO payment (order_id, kind, amount, created_at) VALUES (?, 'CAPTURE', ?, ?)"
-RESERVE = "UPDATE product SET reserved = reserved + ? WHERE id = ? AND reserved = ?"
-ALERTED = "UPDATE product SET low_stock_alerted = ? WHERE id = ?"
+RESERVE = "UPDATE stock_item SET reserved = reserved + ? WHERE id = ? AND reserved = ?"
+ALERTED = "UPDATE stock_item SET low_stock_alerted = ? WHERE id = ?"
 INSERT_MOVEMENT = (
-    "INSERT INTO stock_movement (product_id, on_hand_delta, reserved_delta, reason, order_id, created_at) "
-    "VALUES (?, 0, ?, 'CHECKOUT', ?, ?)"
+    "INSERT INTO stock_movement (product_id, stock_id, on_hand_delta, reserved_delta, reason, order_id, created_at) "
+    "VALUES (?, ?, 0, ?, 'CHECKOUT', ?, ?)"
+)
+INSERT_EVENT = (
+    "INSERT INTO event (uid, kind, data, order_number, created_at) VALUES (?, 'ORDER_PLACED', ?, ?, ?) RETURNING id"
+)
+WEBHOOKS = "SELECT id, events FROM webhook WHERE active = ?"
+INSERT_DELIVERY = (
+    "INSERT INTO webhook_delivery (webhook_id, event_id, status, attempts, next_attempt_at, created_at) "
+    "VALUES (?, ?, 'PENDING', 0, ?, ?)"
 )
 INSERT_OUTBOX = (
     "INSERT INTO outbox_message (kind, reference, recipients, subject, text_body, html_body, status, attempts, "
@@ -72,13 +90,33 @@ INSERT_OUTBOX = (
 
 
 @functools.cache
-def _listing_statements() -> tuple[str, str, str]:
-    """Built once, after tortoise is up (the SQL depends on the database's dialect)."""
+def _fixed_statements() -> tuple[str, str]:
+    """Built once, after tortoise is up (the SQL depends on the database's dialect): the store
+    config, and the listing's count with its channel's stock beside it (`_count_in_channel`)."""
+    stock = Subquery(Channel.filter(code=DEFAULT_CODE).values("stock_id"))
+    count = Product.all().annotate(total=Count("id"), channel_stock=stock).group_by().values("total", "channel_stock")
     return (
         StoreConfig.filter(id=STORE_CONFIG_ID).limit(1).sql(params_inline=True),
-        Product.all().count().sql(params_inline=True),
-        with_on_hand(Product.all()).order_by("id").limit(PAGE + 1).sql(params_inline=True),
+        count.sql(params_inline=True),
     )
+
+
+@functools.cache
+def _page_statement(stock_id: int) -> str:
+    """The listing's page in a stock: per-stock correlated subqueries, as `with_counts` builds them."""
+    return with_counts(Product.all(), stock_id).order_by("id").limit(PAGE + 1).sql(params_inline=True)
+
+
+# The default channel's stock never changes, so the floor remembers it like backstock does
+# (`inventory.stock_of_channel`): a checkout in the default channel costs no query for it.
+_default_stock: list[int] = []
+
+
+async def _stock_of_default_channel(conn: BaseDBAsyncClient) -> int:
+    if not _default_stock:
+        rows = await conn.execute_query_dict(_for(conn, "SELECT stock_id FROM channel WHERE code = ?"), [DEFAULT_CODE])
+        _default_stock.append(rows[0]["stock_id"])
+    return _default_stock[0]
 
 
 def _for(conn: BaseDBAsyncClient, sql: str) -> str:
@@ -97,7 +135,7 @@ class Store:
 
 async def _store(conn: BaseDBAsyncClient) -> Store:
     """The store config row, as backstock reads it once per request."""
-    configs = await conn.execute_query_dict(_listing_statements()[0])
+    configs = await conn.execute_query_dict(_fixed_statements()[0])
     if not configs:
         return Store(rules.StockSettings())
     values = {name: configs[0][name] for name in rules.SETTING_FIELDS}
@@ -107,11 +145,12 @@ async def _store(conn: BaseDBAsyncClient) -> Store:
 
 
 def _stock(row: dict[str, Any], store: rules.StockSettings) -> rules.ProductStock:
+    """From a product row with its counts in one stock (`inventory.counters` and the stock item's reserved)."""
     overrides = {name: row[name] for name in rules.SETTING_FIELDS}
     if overrides["backorders"] is not None:
         overrides["backorders"] = rules.BackorderMode(overrides["backorders"])
     settings = rules.effective_settings(store, overrides)
-    level = rules.StockLevel(int(row["on_hand"]), row["reserved"], bool(row["in_stock"]))
+    level = rules.StockLevel(int(row["on_hand"]), int(row["reserved"] or 0), bool(row["any_in_stock"]))
     return rules.ProductStock(row["sku"], row["name"], settings, level)
 
 
@@ -131,26 +170,25 @@ def _node(row: dict[str, Any], store: rules.StockSettings) -> dict[str, Any]:
         "salableQuantity": available.salable_quantity,
         "onlyXLeft": available.only_x_left,
         "backorderMessage": rules.backorder_message(stock, 1),
-        "quantity": stock.level.on_hand,
+        "quantity": int(row["held"] or 0),
         "reservedQuantity": stock.level.reserved,
         "backorderedQuantity": available.backordered,
         "inStock": stock.level.in_stock,
-        "isLowStock": available.is_low_stock,
+        "isLowStock": available.is_low_stock and row["held"] is not None,
     }
 
 
 async def products(_: Request) -> Response:
     conn = connections.get("default")
-    _config_sql, count_sql, page_sql = _listing_statements()
     store = (await _store(conn)).settings
-    total = (await conn.execute_query_dict(count_sql))[0]
-    rows = await conn.execute_query_dict(page_sql)
+    counted = (await conn.execute_query_dict(_fixed_statements()[1]))[0]
+    rows = await conn.execute_query_dict(_page_statement(int(counted["channel_stock"])))
     edges = [{"cursor": encode_cursor(r["id"]), "node": _node(r, store)} for r in rows[:PAGE]]
     return JSONResponse(
         {
             "data": {
                 "products": {
-                    "totalCount": next(iter(total.values())),
+                    "totalCount": int(counted["total"]),
                     "edges": edges,
                     "pageInfo": {"hasNextPage": len(rows) > PAGE, "endCursor": edges[-1]["cursor"] if edges else None},
                 }
@@ -159,37 +197,46 @@ async def products(_: Request) -> Response:
     )
 
 
+async def _lock(conn: BaseDBAsyncClient, stock_id: int, sku: str) -> dict[str, Any] | None:
+    """The stock item and its product, locked, then its counts read under the lock (`inventory.lock`)."""
+    lock = LOCK + (" FOR UPDATE" if conn.capabilities.dialect == "postgres" else "")
+    rows = await conn.execute_query_dict(_for(conn, lock), [stock_id, sku])
+    if not rows:
+        return None
+    counts = await conn.execute_query_dict(_for(conn, COUNT), [rows[0]["item_id"]])
+    return rows[0] | counts[0]
+
+
 async def checkout(request: Request) -> Response:
-    """One line `{"sku", "quantity", "email"}`; answers like the GraphQL checkout (Order or CheckoutRejected)."""
+    """One line `{"sku", "quantity", "email"}` in the default channel; answers like the GraphQL checkout
+    (Order or CheckoutRejected)."""
     asked = await request.json()
     sku, quantity, email = asked["sku"], int(asked["quantity"]), asked["email"]
     store = await _store(connections.get("default"))
+    stock_id = await _stock_of_default_channel(connections.get("default"))
     now = datetime.now(UTC)
     async with in_transaction() as conn:
-        lock = LOCK + (" FOR UPDATE" if conn.capabilities.dialect == "postgres" else "")
-        rows = await conn.execute_query_dict(_for(conn, lock), [sku, DEFAULT_SOURCE])
-        stock = _stock(rows[0], store.settings) if rows else None
+        row = await _lock(conn, stock_id, sku)
+        stock = _stock(row, store.settings) if row is not None else None
         decision = rules.decide_line(sku, quantity, stock)
         if (error := decision.error) is not None:
             errors = [{"sku": sku, "code": error.code.value, "message": error.message}]
             return JSONResponse({"data": {"checkout": {"__typename": "CheckoutRejected", "errors": errors}}})
-        assert stock is not None, "decide_line refuses an unknown SKU"
-        row = rows[0]
+        assert row is not None and stock is not None, "decide_line refuses an unknown SKU"
         price = Decimal(str(row["price"]))
         number = "BS-" + secrets.token_hex(5).upper()
-        values = [number, email, None, price * quantity, None, "-", now]
+        values = [number, email, None, price * quantity, None, "-", now, DEFAULT_CODE, stock_id]
         order_id = (await conn.execute_query_dict(_for(conn, INSERT_ORDER), values))[0]["id"]
-        line = [order_id, row["id"], sku, row["name"], price, quantity, decision.in_stock, decision.backordered]
+        line = [order_id, row["id"], stock_id, sku, row["name"], price, quantity, decision.in_stock]
         tracked = stock.settings.manage_stock
-        await conn.execute_query(_for(conn, INSERT_LINE), [*line, decision.notice, tracked])
+        await conn.execute_query(_for(conn, INSERT_LINE), [*line, decision.backordered, decision.notice, tracked])
         await conn.execute_query(_for(conn, INSERT_PAYMENT), [order_id, price * quantity, now])
-        emails = [_confirmation(number, email, price, row["name"], decision)]
-        if tracked:
-            emails += await _reserve(conn, row, stock, quantity, order_id, now, store)
-        for message in emails:
+        emails = await _reserve(conn, row, stock, quantity, order_id, now, store) if tracked else []
+        for message in [_confirmation(number, email, price, row["name"], decision), *emails]:
             recipients = json.dumps(list(message.recipients))
             email_row = [message.kind, message.reference, recipients, message.subject, message.text, message.html]
             await conn.execute_query(_for(conn, INSERT_OUTBOX), [*email_row, now, now])
+        await _order_placed(conn, number, email, price * quantity, decision, now)
     return JSONResponse({"data": {"checkout": _order(number, email, now, price, row["name"], decision)}})
 
 
@@ -202,20 +249,35 @@ async def _reserve(
     now: datetime,
     store: Store,
 ) -> list[Message]:
-    """The conditional update, its ledger row, and the low-stock alert when this order crosses into low stock."""
-    changed, _ = await conn.execute_query(_for(conn, RESERVE), [quantity, row["id"], row["reserved"]])
+    """The conditional update of the stock item, its ledger row, and the stock item's low-stock latch
+    (an alert when this order crosses into low stock)."""
+    changed, _ = await conn.execute_query(_for(conn, RESERVE), [quantity, row["item_id"], row["reserved"]])
     if not changed:
         raise RuntimeError("the row lock did not hold: reserved changed under it")
-    await conn.execute_query(_for(conn, INSERT_MOVEMENT), [row["id"], quantity, order_id, now])
+    await conn.execute_query(_for(conn, INSERT_MOVEMENT), [row["id"], row["stock_id"], quantity, order_id, now])
     after = dataclasses.replace(stock.level, reserved=stock.level.reserved + quantity)
-    low = rules.is_low_stock(stock.settings, after)
+    low = row["held"] is not None and rules.is_low_stock(stock.settings, after)
     if low == bool(row["low_stock_alerted"]):
         return []
-    await conn.execute_query(_for(conn, ALERTED), [low, row["id"]])
+    await conn.execute_query(_for(conn, ALERTED), [low, row["item_id"]])
     if not low:
         return []
     threshold = stock.settings.notify_for_quantity_below
     return [messages.low_stock(stock.sku, stock.name, after.free, threshold, store.low_stock_recipients)]
+
+
+async def _order_placed(
+    conn: BaseDBAsyncClient, number: str, email: str, total: Decimal, d: rules.LineDecision, now: datetime
+) -> None:
+    """The ORDER_PLACED event and a delivery per webhook subscribed to it (`events.order_placed`)."""
+    line = {"sku": d.sku, "quantityOrdered": d.requested, "quantityBackordered": d.backordered}
+    data = json.dumps({"orderNumber": number, "customerEmail": email, "grandTotal": str(total), "lines": [line]})
+    event = [str(uuid.uuid4()), data, number, now]
+    event_id = (await conn.execute_query_dict(_for(conn, INSERT_EVENT), event))[0]["id"]
+    for hook in await conn.execute_query_dict(_for(conn, WEBHOOKS), [True]):
+        events = json.loads(hook["events"]) if isinstance(hook["events"], str) else hook["events"]
+        if EventKind.ORDER_PLACED in events:
+            await conn.execute_query(_for(conn, INSERT_DELIVERY), [hook["id"], event_id, now, now])
 
 
 def _confirmation(number: str, email: str, price: Decimal, name: str, decision: rules.LineDecision) -> Message:

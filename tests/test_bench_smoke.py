@@ -13,6 +13,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Route
 
+from backstock.models import Event, EventKind, Webhook, WebhookDelivery
 from bench import floor
 from bench.run import Run
 from bench.setups import Setup
@@ -57,9 +58,12 @@ def _same_shape(order: dict[str, Any]) -> dict[str, Any]:
 
 
 async def test_checkout_floor_writes_what_a_checkout_writes(api: Api) -> None:
-    """Same order, line, payment, reservation, ledger and emails as GraphQL's checkout: a fair floor."""
+    """Same order, line, payment, reservation, ledger, emails and event as GraphQL's checkout: a fair floor."""
     for sku in ("VIA-API", "VIA-FLOOR"):
         await api.create_product(sku, quantity=2, backorders="ALLOW_QTY_BELOW_ZERO_AND_NOTIFY", outOfStockThreshold=-1)
+    # Stored directly: createWebhook would check the receivers' addresses, and nothing is delivered here.
+    placed_hook = await Webhook.create(url="https://hooks.example.com/a", events=["ORDER_PLACED"], secret="s" * 32)
+    await Webhook.create(url="https://hooks.example.com/b", events=["ORDER_SHIPPED"], secret="s" * 32)
 
     placed = await api.checkout(("VIA-API", 3), email="sam@example.com")
     at_floor = await _floor_checkout("VIA-FLOOR", 3, "sam@example.com")
@@ -82,6 +86,13 @@ async def test_checkout_floor_writes_what_a_checkout_writes(api: Api) -> None:
             ("low_stock", "VIA-FLOOR"),
         ]
     )
+    events = {e.order_number: e for e in await Event.filter(kind=EventKind.ORDER_PLACED)}
+    assert set(events) == {placed["number"], at_floor["number"]}
+    api_event, floor_event = events[placed["number"]], events[at_floor["number"]]
+    assert floor_event.data == api_event.data | {"orderNumber": at_floor["number"], "lines": floor_event.data["lines"]}
+    assert floor_event.data["lines"] == [{"sku": "VIA-FLOOR", "quantityOrdered": 3, "quantityBackordered": 1}]
+    deliveries = await WebhookDelivery.all().values_list("webhook_id", "event_id", "status")
+    assert sorted(deliveries) == sorted((placed_hook.id, e.id, "PENDING") for e in events.values())
 
 
 async def test_checkout_floor_never_oversells(api: Api) -> None:
