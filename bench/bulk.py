@@ -32,7 +32,8 @@ BULK = """mutation($rows: [StockRowInput!]!) {
 
 async def measure(url: str) -> float:
     await migrate(url)
-    settings = Settings(database_url=url, admin_token=SecretStr(TOKEN), dispatcher_enabled=False)
+    # The default 10 s request limit would stop a slow run before it could be measured.
+    settings = Settings(database_url=url, admin_token=SecretStr(TOKEN), dispatcher_enabled=False, request_timeout=120.0)
     app = create_app(settings)
     async with LifespanManager(app):
         store = (await config.load_store_config()).stock_settings()
