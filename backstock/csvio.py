@@ -12,7 +12,6 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from io import TextIOWrapper
-from itertools import islice
 from pathlib import Path
 from typing import TextIO
 
@@ -91,10 +90,8 @@ class StockFile:
         except (csv.Error, UnicodeDecodeError) as exc:
             raise BadFile(f"{self.path}: line {self.reader.line_num + 1}: {exc}") from None
 
-    def batches(self, size: int = bulk.BATCH_SIZE) -> Iterator[list[Line]]:
-        lines = self.lines()
-        while batch := list(islice(lines, size)):
-            yield batch
+    def batches(self) -> Iterator[list[Line]]:
+        return bulk.batches(self.lines())
 
     def position(self) -> int:
         """Bytes read so far, in the text layer's 8 KiB steps (a text file cannot tell() while iterated)."""
@@ -112,15 +109,13 @@ class StockFile:
         except ValueError:
             return Line(number, sku, None, f"{self.change}: {value!r} is not a whole number")
         if not -rules.MAX_INT - 1 <= amount <= rules.MAX_INT:
-            return Line(number, sku, None, f"{self.change}: {amount} is past {rules.MAX_INT}, the largest Int")
+            return Line(
+                number, sku, None, f"{self.change}: {amount} is outside Int's {-rules.MAX_INT - 1} to {rules.MAX_INT}"
+            )
         source = row.get("source") or None
         if self.change == "quantity":
             return Line(number, sku, bulk.StockRow(sku, quantity=amount, source=source))
         return Line(number, sku, bulk.StockRow(sku, delta=amount, source=source))
-
-
-def _report(line: Line, reason: str) -> None:
-    print(f"line {line.number}: SKU {line.sku!r}: {reason}")
 
 
 async def import_stock(stock_file: StockFile, summary: Summary) -> None:
@@ -143,7 +138,7 @@ async def import_stock(stock_file: StockFile, summary: Summary) -> None:
                     summary.applied += 1
                 else:
                     summary.failed += 1
-                    _report(line, reason)
+                    print(f"line {line.number}: SKU {line.sku!r}: {reason}")
             progress.update(task, completed=stock_file.position())
     print(f"backstock import-stock: {summary.applied} applied, {summary.failed} failed")
 

@@ -36,8 +36,10 @@ async def test_import_applies_the_valid_rows_and_names_each_failed_one(api: Api,
     await api.create_product("TEE", quantity=4)
     await source(api, "shop")
     file = tmp_path / "stock.csv"
-    # Excel's byte order mark, a quoted SKU, and four bad rows.
-    file.write_bytes(b'\xef\xbb\xbfsku,delta,source\n"MUG",5,\nTEE,2,shop\nNOPE,1,\nMUG,abc,\nTEE,-99,\nMUG,1,mars\n')
+    # Excel's byte order mark, a quoted SKU, and six bad rows.
+    file.write_bytes(
+        b'\xef\xbb\xbfsku,delta,source\n"MUG",5,\nTEE,2,shop\nNOPE,1,\nMUG,abc,\nTEE,-99,\nMUG,1,mars\nMUG,99999999999,\nMUG,1,,x\n'
+    )
     status, out, err = await cli("import-stock", str(file), database_url=api.settings.database_url)
     assert status == 1, (out, err)
     assert out.splitlines() == [
@@ -46,7 +48,9 @@ async def test_import_applies_the_valid_rows_and_names_each_failed_one(api: Api,
         "line 6: SKU 'TEE': delta: -99 would leave -95 units on hand for SKU 'TEE' at source 'default'; "
         "on hand cannot go below 0 (it is 4)",
         "line 7: SKU 'MUG': source: no source 'mars'",
-        "backstock import-stock: 2 applied, 4 failed",
+        "line 8: SKU 'MUG': delta: 99999999999 is outside Int's -2147483648 to 2147483647",
+        "line 9: SKU 'MUG': more fields than the header's 3",
+        "backstock import-stock: 2 applied, 6 failed",
     ]
     assert err == "", "no progress bar off a terminal"
     assert (await api.product("MUG"))["quantity"] == 8

@@ -8,10 +8,11 @@ so a row that fails is rolled back alone and the batch goes on.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from itertools import islice
+from typing import TypeVar
 
 from tortoise.transactions import in_transaction
 
@@ -20,6 +21,7 @@ from backstock.resolvers import stock
 from backstock.resolvers.catalog import ProductView
 from backstock.resolvers.errors import BackstockError, BadUserInput, UnknownSku
 
+T = TypeVar("T")
 MAX_ROWS = 1000
 # Rows per transaction: short enough that a large import does not hold locks for long, long
 # enough that commits do not dominate (a commit is an fsync on SQLite).
@@ -76,9 +78,9 @@ class _Rejected(Exception):
         self.rows = rows
 
 
-def batches(rows: Iterable[StockRow], size: int = BATCH_SIZE) -> Iterable[list[StockRow]]:
-    """`itertools.batched` is Python 3.12+."""
-    it = iter(rows)
+def batches(items: Iterable[T], size: int = BATCH_SIZE) -> Iterator[list[T]]:
+    """Lists of `size` items, drawn lazily: `itertools.batched` is Python 3.12+."""
+    it = iter(items)
     while batch := list(islice(it, size)):
         yield batch
 
