@@ -1,4 +1,4 @@
-"""`backstock serve | migrate | demo-data | export-schema | dispatch`.
+"""`backstock serve | migrate | demo-data | export-schema | dispatch | import-stock | export-stock`.
 
 Every setting is validated before a command runs; a bad one, or a database the command
 cannot use, stops it with one line `backstock: ...` on stderr and exit status 2.
@@ -14,6 +14,7 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from importlib.metadata import version
+from pathlib import Path
 
 import uvicorn
 from pydantic import ValidationError
@@ -133,6 +134,35 @@ def _dispatch(_: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _import_stock(args: argparse.Namespace, settings: Settings) -> int:
+    from backstock import csvio
+
+    summary = csvio.Summary()
+    try:
+        stock_file = csvio.StockFile(args.file)
+        try:
+            _run_with_orm(settings, lambda: csvio.import_stock(stock_file, summary))
+        finally:
+            stock_file.close()
+    except csvio.BadFile as exc:
+        return _refuse(f"import-stock: {exc}")
+    return 1 if summary.failed else 0
+
+
+def _export_stock(args: argparse.Namespace, settings: Settings) -> int:
+    from backstock import csvio
+
+    if args.file is None:
+        _run_with_orm(settings, lambda: csvio.export_stock(None))
+        return 0
+    try:
+        with args.file.open("w", newline="", encoding="utf-8") as out:
+            _run_with_orm(settings, lambda: csvio.export_stock(out))
+    except OSError as exc:
+        return _refuse(f"export-stock: {args.file}: cannot write ({exc.strerror})")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="backstock",
@@ -166,6 +196,14 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "dispatch", help="send queued email and webhooks (a separate worker, PostgreSQL only)"
     ).set_defaults(run=_dispatch)
+    import_stock = commands.add_parser(
+        "import-stock", help="apply stock counts (quantity) or adjustments (delta) from a CSV file, in batches"
+    )
+    import_stock.add_argument("file", type=Path, metavar="FILE.csv", help="header sku,quantity or sku,delta [,source]")
+    import_stock.set_defaults(run=_import_stock)
+    export_stock = commands.add_parser("export-stock", help="write sku,quantity,source for every source item as CSV")
+    export_stock.add_argument("file", type=Path, nargs="?", metavar="FILE", help="where to write (default: stdout)")
+    export_stock.set_defaults(run=_export_stock)
     return top
 
 

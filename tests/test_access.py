@@ -16,6 +16,7 @@ ADMIN_ONLY = [
     '{ product(sku: "X") { quantity } }',
     'mutation { createProduct(input: {sku: "X", name: "X", price: "1"}) { sku } }',
     'mutation { setStockQuantity(sku: "X", quantity: 3) { sku } }',
+    'mutation { bulkUpdateStock(rows: [{sku: "X", quantity: 3}]) { applied } }',
     'mutation { shipOrder(number: "BS-1") { number } }',
     '{ order(number: "BS-1") { number } }',
 ]

@@ -42,5 +42,9 @@ class Forbidden(BackstockError):
     code = "FORBIDDEN"
 
 
+class UnknownSku(NotFound):
+    """NOT_FOUND to a client of one product; bulk results name it UNKNOWN_SKU, like checkout's line errors."""
+
+
 def unknown_sku(sku: str) -> NotFound:
-    return NotFound(f"sku: no product with SKU {sku!r}", field="sku")
+    return UnknownSku(f"sku: no product with SKU {sku!r}", field="sku")

@@ -8,6 +8,7 @@ import strawberry
 
 from backstock.resolvers import admin, catalog, checkout, config, fulfilment, orders, sources, stock, transfer
 from backstock.schema.admin import OutboxMessage
+from backstock.schema.bulk import BulkMutation
 from backstock.schema.catalog import InventoryConfig, Product
 from backstock.schema.descriptions import OrderNumber, Sku
 from backstock.schema.inputs import (
@@ -38,7 +39,7 @@ def _pairs(lines: list[LineInput] | None) -> list[tuple[str, int]] | None:
 
 
 @strawberry.type(description="Checkout for storefronts; everything else needs an ADMIN key.")
-class Mutation(KeyMutation, WebhookMutation):
+class Mutation(KeyMutation, WebhookMutation, BulkMutation):
     @strawberry.mutation(
         description="Places an order: all lines or none. Backordered units are captured and paid now, shipped later."
     )
