@@ -57,11 +57,11 @@ class OrderListQuery:
     async def orders(
         self,
         filter: Annotated[OrderFilter | None, strawberry.argument(description="Only the orders that match it.")] = None,
-        first: Annotated[int, strawberry.argument(description="Page size, 0 to 100.")] = 20,
+        first: Annotated[int | None, strawberry.argument(description="Page size, 0 to 100; null means 20.")] = 20,
         after: Annotated[
             str | None, strawberry.argument(description="A cursor (pageInfo.endCursor): list what follows it.")
         ] = None,
     ) -> OrderConnection:
         f = filter or OrderFilter()
         criteria = orders.OrderFilter(f.status, f.has_backorders, f.sku, f.customer_email)
-        return OrderConnection.of(await orders.list_orders(criteria, first, after), after)
+        return OrderConnection.of(await orders.list_orders(criteria, 20 if first is None else first, after), after)

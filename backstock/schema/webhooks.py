@@ -119,9 +119,14 @@ class WebhookQuery:
         status: Annotated[
             DeliveryStatus | None, strawberry.argument(description="Only deliveries in this status.")
         ] = None,
-        first: Annotated[int, strawberry.argument(description="How many, newest first: 1 to 200.")] = 50,
+        first: Annotated[
+            int | None, strawberry.argument(description="How many, newest first: 1 to 200; null means 50.")
+        ] = 50,
     ) -> list[WebhookDelivery]:
-        return [WebhookDelivery.of(row) for row in await webhooks.deliveries(webhook_id, status, first)]
+        return [
+            WebhookDelivery.of(row)
+            for row in await webhooks.deliveries(webhook_id, status, 50 if first is None else first)
+        ]
 
 
 @strawberry.type
