@@ -38,6 +38,9 @@ def _pairs(lines: list[LineInput] | None) -> list[tuple[str, int]] | None:
     return None if lines is None else [(line.sku, line.quantity) for line in lines]
 
 
+OutboxId = Annotated[strawberry.ID, strawberry.argument(description="The email's id (OutboxMessage.id).")]
+
+
 @strawberry.type(description="Checkout for storefronts; everything else needs an ADMIN key.")
 class Mutation(KeyMutation, WebhookMutation, BulkMutation):
     @strawberry.mutation(
@@ -64,18 +67,14 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation):
         return Order.of(result)
 
     @strawberry.mutation(permission_classes=ADMIN, description="[admin] Sends an outbox email again, now.")
-    async def retry_outbox_message(
-        self, id: Annotated[strawberry.ID, strawberry.argument(description="The email's id (OutboxMessage.id).")]
-    ) -> OutboxMessage:
+    async def retry_outbox_message(self, id: OutboxId) -> OutboxMessage:
         return OutboxMessage.of(await admin.retry_outbox(id))
 
     @strawberry.mutation(
         permission_classes=ADMIN,
         description="[admin] Never sends an outbox email (status DISCARDED); one already sent is refused.",
     )
-    async def discard_outbox_message(
-        self, id: Annotated[strawberry.ID, strawberry.argument(description="The email's id (OutboxMessage.id).")]
-    ) -> OutboxMessage:
+    async def discard_outbox_message(self, id: OutboxId) -> OutboxMessage:
         return OutboxMessage.of(await admin.discard_outbox(id))
 
     @strawberry.mutation(
