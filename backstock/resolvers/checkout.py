@@ -80,7 +80,7 @@ async def quote(lines: Lines, store: rules.StockSettings, channel: str | None = 
     merged = _merged(lines)
     stock_id = await stock_of_channel(channel)
     products = await with_counts(Product.filter(sku__in=validation.possible_skus(s for s, _ in merged)), stock_id)
-    views = {v.product.sku: v for v in views_of(products, store)}
+    views = {v.product.sku: v for v in views_of(products, store, stock_id)}
     return [rules.decide_line(sku, quantity, _stock(views.get(sku))) for sku, quantity in merged]
 
 
@@ -202,7 +202,7 @@ async def _place(
 
 
 def _view(entry: Locked | None, store: rules.StockSettings) -> ProductView | None:
-    return ProductView(entry.item.product, entry.counts, store) if entry is not None else None
+    return ProductView(entry.item.product, entry.counts, store, entry.item.stock_id) if entry is not None else None
 
 
 def _line(order: Order, decision: rules.LineDecision, item: StockItem, store: rules.StockSettings) -> OrderLine:

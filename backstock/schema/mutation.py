@@ -6,7 +6,18 @@ from typing import Annotated
 
 import strawberry
 
-from backstock.resolvers import admin, catalog, checkout, config, fulfilment, orders, sources, stock, transfer
+from backstock.resolvers import (
+    admin,
+    catalog,
+    checkout,
+    config,
+    fulfilment,
+    orders,
+    sources,
+    stock,
+    suppliers,
+    transfer,
+)
 from backstock.schema.admin import OutboxMessage
 from backstock.schema.catalog import InventoryConfig, Product
 from backstock.schema.descriptions import OrderNumber, Sku
@@ -24,6 +35,7 @@ from backstock.schema.inventory import Source, SourceInput, Stock, StockInput
 from backstock.schema.keys import KeyMutation
 from backstock.schema.orders import CheckoutRejected, CheckoutResult, LineError, Order, Shipment
 from backstock.schema.permissions import ADMIN
+from backstock.schema.purchasing import PurchasingMutation
 from backstock.schema.query import AppInfo
 from backstock.schema.webhooks import WebhookMutation
 from backstock.web import metrics
@@ -38,7 +50,7 @@ def _pairs(lines: list[LineInput] | None) -> list[tuple[str, int]] | None:
 
 
 @strawberry.type(description="Checkout for storefronts; everything else needs an ADMIN key.")
-class Mutation(KeyMutation, WebhookMutation):
+class Mutation(KeyMutation, WebhookMutation, PurchasingMutation):
     @strawberry.mutation(
         description="Places an order: all lines or none. Backordered units are captured and paid now, shipped later."
     )
@@ -102,7 +114,8 @@ class Mutation(KeyMutation, WebhookMutation):
         sku: Sku,
         input: Annotated[ProductUpdateInput, strawberry.argument(description="What to change.")],
     ) -> Product:
-        view = await catalog.update_product(sku, input.name, input.price, await info.context.store())
+        supplier = suppliers.KEEP if input.supplier is strawberry.UNSET else input.supplier
+        view = await catalog.update_product(sku, input.name, input.price, await info.context.store(), supplier)
         return Product.of(view)
 
     @strawberry.mutation(permission_classes=ADMIN, description="[admin] Sets or clears a product's own stock settings.")

@@ -20,6 +20,7 @@ from backstock.schema.keys import KeyQuery
 from backstock.schema.order_list import OrderListQuery
 from backstock.schema.orders import Order, Quote, QuoteLine
 from backstock.schema.permissions import ADMIN
+from backstock.schema.purchasing import PurchasingQuery
 from backstock.schema.webhooks import WebhookQuery
 
 AppInfo = Info[Context, None]
@@ -27,7 +28,7 @@ CHANNEL = strawberry.argument(description='The sales channel whose stock answers
 
 
 @strawberry.type(description="Catalog, quote and order reads for storefronts; operator reads need an ADMIN key.")
-class Query(KeyQuery, WebhookQuery, OrderListQuery):
+class Query(KeyQuery, WebhookQuery, OrderListQuery, PurchasingQuery):
     @strawberry.field(description="A product by SKU, or null when there is none.")
     async def product(
         self,

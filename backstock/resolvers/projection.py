@@ -1,0 +1,75 @@
+"""What `rules.projection` needs, read for a whole page of products in one stock (DESIGN.md 7.1).
+
+Two queries per stock whatever the page size: the open purchase order lines still due at the
+stock's sources, and the waiting order lines in the stock, oldest order first (the order
+allocation hands units out in). A purchase order's units count only for its source's stock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from tortoise.expressions import F, Subquery
+
+from backstock import rules
+from backstock.models import OrderLine, PurchaseOrderLine, StockSource
+
+
+def today(timezone: str) -> date:
+    """The store's calendar date (BACKSTOCK_TIMEZONE): the rules take it as an argument."""
+    return datetime.now(ZoneInfo(timezone)).date()
+
+
+@dataclass
+class Inputs:
+    """One product's incoming units and waiting lines in one stock."""
+
+    incoming: list[rules.Incoming] = field(default_factory=list)
+    waiting: list[rules.WaitingLine] = field(default_factory=list)
+
+    def project(self, on: date, lead_time_days: int | None) -> rules.Projection:
+        return rules.project(self.waiting, self.incoming, on, lead_time_days)
+
+
+async def load(stock_id: int, product_ids: Sequence[int]) -> dict[int, Inputs]:
+    inputs = {product_id: Inputs() for product_id in product_ids}
+    sources = Subquery(StockSource.filter(stock_id=stock_id).values("source_id"))
+    due = await PurchaseOrderLine.filter(
+        product_id__in=list(product_ids),
+        purchase_order__status=rules.PurchaseOrderStatus.OPEN,
+        purchase_order__source_id__in=sources,
+        quantity_received__lt=F("quantity_ordered"),
+    ).values(
+        "product_id", "quantity_ordered", "quantity_received", "purchase_order__number", "purchase_order__expected_date"
+    )
+    for row in due:
+        inputs[row["product_id"]].incoming.append(
+            rules.Incoming(
+                row["purchase_order__number"],
+                row["purchase_order__expected_date"],
+                row["quantity_ordered"] - row["quantity_received"],
+                rules.PurchaseOrderStatus.OPEN,
+            )
+        )
+    waiting = (
+        await OrderLine.filter(
+            product_id__in=list(product_ids), stock_id=stock_id, backordered__gt=0, stock_tracked=True
+        )
+        .order_by("order_id", "id")
+        .values("id", "product_id", "backordered")
+    )
+    for row in waiting:
+        inputs[row["product_id"]].waiting.append(rules.WaitingLine(row["id"], row["backordered"]))
+    return inputs
+
+
+async def load_keys(keys: list[tuple[int, int]]) -> list[Inputs]:
+    """A DataLoader's batch: keys are (stock id, product id); a listing has one stock, so two queries."""
+    by_stock: dict[int, list[int]] = {}
+    for stock_id, product_id in keys:
+        by_stock.setdefault(stock_id, []).append(product_id)
+    found = {stock_id: await load(stock_id, ids) for stock_id, ids in by_stock.items()}
+    return [found[stock_id][product_id] for stock_id, product_id in keys]
