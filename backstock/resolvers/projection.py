@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo
 from tortoise.expressions import F, Subquery
 
 from backstock import rules
-from backstock.models import OrderLine, PurchaseOrderLine, StockSource
+from backstock.models import OrderLine, Product, PurchaseOrderLine, StockSource
+from backstock.resolvers import validation
+from backstock.resolvers.inventory import stock_of_channel
 
 
 def today(timezone: str) -> date:
@@ -73,3 +75,35 @@ async def load_keys(keys: list[tuple[int, int]]) -> list[Inputs]:
         by_stock.setdefault(stock_id, []).append(product_id)
     found = {stock_id: await load(stock_id, ids) for stock_id, ids in by_stock.items()}
     return [found[stock_id][product_id] for stock_id, product_id in keys]
+
+
+async def quote_dates(
+    decisions: Sequence[rules.LineDecision], store: rules.StockSettings, channel: str | None, on: date, admin: bool
+) -> list[date | None]:
+    """QuoteLine.expectedShipDate: each line projected after every unit already waiting, as checkout would place it."""
+    stock_id = await stock_of_channel(channel)
+    skus = validation.possible_skus(d.sku for d in decisions)
+    products = {p.sku: p for p in await Product.filter(sku__in=skus)} if skus else {}
+    inputs = await load(stock_id, [p.id for p in products.values()])
+    dates: list[date | None] = []
+    for decision in decisions:
+        product = products.get(decision.sku)
+        if product is None:
+            dates.append(None)
+            continue
+        settings = rules.effective_settings(store, product.overrides())
+        projected = inputs[product.id].project(on, settings.backorder_lead_time_days)
+        when = rules.request_availability(projected, decision).expected_ship_date
+        dates.append(rules.visible_date(when, settings, admin))
+    return dates
+
+
+async def order_line_date(
+    line: OrderLine, product: Product, store: rules.StockSettings, inputs: Inputs, on: date, admin: bool
+) -> date | None:
+    """OrderLine.expectedShipDate: the line's place in its stock's projection; null when nothing waits."""
+    if not line.backordered:
+        return None
+    settings = rules.effective_settings(store, product.overrides())
+    projected = inputs.project(on, settings.backorder_lead_time_days).by_line().get(line.id)
+    return rules.visible_date(None if projected is None else projected.expected_ship_date, settings, admin)

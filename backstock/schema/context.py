@@ -10,7 +10,7 @@ from starlette.responses import Response
 from strawberry.dataloader import DataLoader
 
 from backstock import rules
-from backstock.models import ApiKeyRole, SourceItem, StoreConfig, Supplier
+from backstock.models import ApiKeyRole, Product, SourceItem, StoreConfig, Supplier
 from backstock.resolvers import projection
 from backstock.resolvers.config import load_store_config
 from backstock.resolvers.keys import ANONYMOUS, Access, authenticate
@@ -35,6 +35,12 @@ async def _load_suppliers(ids: list[int]) -> list[Supplier | None]:
     """Every listed product's supplier in one query."""
     found = {row.id: row for row in await Supplier.filter(id__in=ids)}
     return [found.get(supplier_id) for supplier_id in ids]
+
+
+async def _load_products(ids: list[int]) -> list[Product]:
+    """The products of the order lines a response shows, in one query (for their settings)."""
+    found = {row.id: row for row in await Product.filter(id__in=ids)}
+    return [found[product_id] for product_id in ids]
 
 
 async def identify(connection: HTTPConnection, settings: Settings) -> Access:
@@ -66,6 +72,7 @@ class Context:
     suppliers_loader: DataLoader[int, Supplier | None] = field(
         default_factory=lambda: DataLoader(load_fn=_load_suppliers)
     )
+    products_loader: DataLoader[int, Product] = field(default_factory=lambda: DataLoader(load_fn=_load_products))
     projection_loader: DataLoader[tuple[int, int], projection.Inputs] = field(
         default_factory=lambda: DataLoader(load_fn=projection.load_keys)
     )

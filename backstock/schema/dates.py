@@ -7,7 +7,7 @@ from datetime import date
 import strawberry
 from strawberry.types import Info
 
-from backstock import rules
+from backstock import models, rules
 from backstock.resolvers import projection
 from backstock.resolvers.catalog import ProductView
 from backstock.schema.context import Context
@@ -53,3 +53,19 @@ async def availability(info: Info[Context, None], view: ProductView, quantity: i
         expected_ship_date=rules.visible_date(got.expected_ship_date, view.settings, info.context.is_admin),
         message=got.message,
     )
+
+
+async def order_line_date(info: Info[Context, None], line: models.OrderLine) -> date | None:
+    if not line.backordered or line.stock_id is None:
+        return None
+    product = await info.context.products_loader.load(line.product_id)
+    inputs = await info.context.projection_loader.load((line.stock_id, line.product_id))
+    store = await info.context.store()
+    return await projection.order_line_date(line, product, store, inputs, _today(info), info.context.is_admin)
+
+
+async def quote_dates(
+    info: Info[Context, None], decisions: list[rules.LineDecision], channel: str | None
+) -> list[date | None]:
+    store = await info.context.store()
+    return await projection.quote_dates(decisions, store, channel, _today(info), info.context.is_admin)
