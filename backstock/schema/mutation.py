@@ -8,6 +8,7 @@ import strawberry
 
 from backstock.resolvers import (
     admin,
+    backorders,
     catalog,
     checkout,
     config,
@@ -227,6 +228,24 @@ class Mutation(KeyMutation, WebhookMutation, PurchasingMutation):
         ] = None,
     ) -> Order:
         order = await fulfilment.cancel_order(number, _pairs(lines), await info.context.store_config())
+        return Order.of(await orders.load_order(order))
+
+    @strawberry.mutation(
+        description="Cancels and refunds units that still wait for stock (all of them without `lines`). "
+        "Needs the order's email; FORBIDDEN when the store does not allow it."
+    )
+    async def cancel_backordered_units(
+        self,
+        info: AppInfo,
+        number: OrderNumber,
+        email: Annotated[str, strawberry.argument(description="The order's email, compared case-insensitively.")],
+        lines: Annotated[
+            list[LineInput] | None,
+            strawberry.argument(description="SKUs and units to cancel, each at most what still waits; null: all."),
+        ] = None,
+    ) -> Order:
+        config = await info.context.store_config()
+        order = await backorders.cancel_backordered_units(number, email, _pairs(lines), config)
         return Order.of(await orders.load_order(order))
 
     @strawberry.mutation(permission_classes=ADMIN, description="[admin] Creates or updates by code.")
