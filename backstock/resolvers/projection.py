@@ -31,6 +31,9 @@ class Inputs:
 
     incoming: list[rules.Incoming] = field(default_factory=list)
     waiting: list[rules.WaitingLine] = field(default_factory=list)
+    # Waiting line ids by (order id, product id): checkout's own answer holds lines written by
+    # bulk_create, which reads no ids back; an order has one line per product.
+    line_ids: dict[tuple[int, int], int] = field(default_factory=dict)
 
     def project(self, on: date, lead_time_days: int | None) -> rules.Projection:
         return rules.project(self.waiting, self.incoming, on, lead_time_days)
@@ -61,10 +64,12 @@ async def load(stock_id: int, product_ids: Sequence[int]) -> dict[int, Inputs]:
             product_id__in=list(product_ids), stock_id=stock_id, backordered__gt=0, stock_tracked=True
         )
         .order_by("order_id", "id")
-        .values("id", "product_id", "backordered")
+        .values("id", "order_id", "product_id", "backordered")
     )
     for row in waiting:
-        inputs[row["product_id"]].waiting.append(rules.WaitingLine(row["id"], row["backordered"]))
+        found = inputs[row["product_id"]]
+        found.waiting.append(rules.WaitingLine(row["id"], row["backordered"]))
+        found.line_ids[row["order_id"], row["product_id"]] = row["id"]
     return inputs
 
 
@@ -105,5 +110,6 @@ async def order_line_date(
     if not line.backordered:
         return None
     settings = rules.effective_settings(store, product.overrides())
-    projected = inputs.project(on, settings.backorder_lead_time_days).by_line().get(line.id)
+    line_id = line.id if line.id is not None else inputs.line_ids.get((line.order_id, line.product_id))
+    projected = inputs.project(on, settings.backorder_lead_time_days).by_line().get(line_id) if line_id else None
     return rules.visible_date(None if projected is None else projected.expected_ship_date, settings, admin)
