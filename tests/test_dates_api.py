@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.api import Api
+from tests.mailserver import MailServer
 from tests.queries import count_queries
 
 NOTIFY = "ALLOW_QTY_BELOW_ZERO_AND_NOTIFY"
@@ -158,3 +159,16 @@ async def test_shoppers_in_silent_mode_see_no_line_dates(api: Api) -> None:
     shopper = 'query($n: String!) { order(number: $n, email: "sam@example.com") { lines { expectedShipDate } } }'
     assert (await api.data(shopper, {"n": number}, admin=False))["order"]["lines"][0]["expectedShipDate"] is None
     assert (await api.data(ORDER, {"n": number}))["order"]["lines"][0]["expectedShipDate"] == day(4)
+
+
+async def test_the_confirmation_tells_each_waiting_line_its_date_or_unknown(api: Api, mail_server: MailServer) -> None:
+    await api.create_product("MUG", backorders=NOTIFY)
+    await api.create_product("CUP", backorders=NOTIFY)
+    await api.create_product("TEE", quantity=3)
+    await purchase_order(api, "PO-1", 6, 5)
+    await api.checkout(("MUG", 2), ("CUP", 1), ("TEE", 1))
+    assert await api.send_mail() == 1
+    text = mail_server.messages[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert f"Expected to ship: {day(6)}." in text
+    assert "Expected to ship: unknown." in text
+    assert text.count("Expected to ship") == 2  # TEE ships from stock: no date

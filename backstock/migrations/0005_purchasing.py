@@ -49,6 +49,11 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.AddField(
+            model_name='OrderLine',
+            name='told_ship_date',
+            field=fields.DateField(null=True),
+        ),
+        ops.AddField(
             model_name='Product',
             name='backorder_lead_time_days',
             field=fields.IntField(null=True),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
+from backstock import rules
 from backstock.models import Order, OrderLine
 from backstock.notifications.outbox import Message
 
@@ -32,7 +33,12 @@ def _greeting(order: Order) -> str:
 
 def _line_text(line: OrderLine) -> str:
     text = f"- {line.ordered} x {line.name} ({line.sku}) at {line.price}"
-    return f"{text}\n  {line.backorder_message}" if line.backorder_message else text
+    return f"{text}\n  {line.backorder_message}{_expected(line)}" if line.backorder_message else text
+
+
+def _expected(line: OrderLine) -> str:
+    """The told date of a waiting line, or "unknown"; shoppers in silent mode get no notice, so no date either."""
+    return f" Expected to ship: {rules.date_text(line.told_ship_date)}." if line.backordered else ""
 
 
 def _line_row(line: OrderLine) -> list[str]:
@@ -41,7 +47,7 @@ def _line_row(line: OrderLine) -> list[str]:
         html.escape(line.name),
         str(line.ordered),
         str(line.price),
-        html.escape(line.backorder_message or ""),
+        html.escape(f"{line.backorder_message}{_expected(line)}" if line.backorder_message else ""),
     ]
 
 

@@ -113,3 +113,21 @@ async def order_line_date(
     line_id = line.id if line.id is not None else inputs.line_ids.get((line.order_id, line.product_id))
     projected = inputs.project(on, settings.backorder_lead_time_days).by_line().get(line_id) if line_id else None
     return rules.visible_date(None if projected is None else projected.expected_ship_date, settings, admin)
+
+
+async def promised_dates(
+    stock_id: int, waiting: Sequence[tuple[Product, int]], store: rules.StockSettings, on: date
+) -> dict[int, date | None]:
+    """Checkout: the date the confirmation tells each new waiting line (its told date), by product id.
+
+    Read under checkout's lock, before the new lines exist: each is projected after every unit
+    already waiting, the same date its line then projects to. Nothing waits: no query.
+    """
+    if not waiting:
+        return {}
+    inputs = await load(stock_id, [product.id for product, _ in waiting])
+    dates: dict[int, date | None] = {}
+    for product, units in waiting:
+        lead_time = rules.effective_settings(store, product.overrides()).backorder_lead_time_days
+        dates[product.id] = rules.request_ship_date(inputs[product.id].project(on, lead_time), units)
+    return dates

@@ -14,6 +14,7 @@ from backstock.resolvers import (
     config,
     fulfilment,
     orders,
+    projection,
     sources,
     stock,
     suppliers,
@@ -69,6 +70,7 @@ class Mutation(KeyMutation, WebhookMutation, PurchasingMutation):
             input.idempotency_key,
             await info.context.store_config(),
             input.channel,
+            projection.today(info.context.settings.timezone),
         )
         metrics.count_checkout(result if isinstance(result, list) else [])
         if isinstance(result, list):
