@@ -99,8 +99,12 @@ def _number_used(number: str) -> Conflict:
     return Conflict(f"number: purchase order {number!r} already exists", field="number")
 
 
-async def _load(number: str) -> PurchaseOrder:
-    po = await PurchaseOrder.get_or_none(number=number) if validation.fits(PurchaseOrder, "number", number) else None
+async def _load(number: str, *, lock: bool = False) -> PurchaseOrder:
+    """With `lock`, the row stays locked until the caller's transaction ends (PostgreSQL; SQLite runs it alone)."""
+    query = PurchaseOrder.filter(number=number)
+    if lock:
+        query = query.select_for_update()
+    po = await query.first() if validation.fits(PurchaseOrder, "number", number) else None
     if po is None:
         raise NotFound(f"number: no purchase order {number!r}", field="number")
     await po.fetch_related(*RELATED)
@@ -140,9 +144,7 @@ async def cancel_purchase_order(number: str) -> PurchaseOrder:
 async def receive_purchase_order(number: str, lines: Sequence[Line] | None, store: StoreConfig) -> PurchaseOrder:
     """Without `lines`, everything still due. Once nothing is due the purchase order is RECEIVED."""
     async with in_transaction():
-        po = await _load(number)
-        await PurchaseOrder.filter(id=po.id).select_for_update().first()
-        po = await _load(number)
+        po = await _load(number, lock=True)
         if po.status is not Status.OPEN:
             raise Conflict(f"number: purchase order {number!r} is {po.status}; cannot receive it", field="number")
         due = {line.product.sku: line for line in po.lines}
