@@ -8,7 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from backstock.models import Product, PurchaseOrder
+from backstock.models import Product, PurchaseOrder, StoreConfig
 from backstock.resolvers import catalog, config, projection, purchasing, sources, stock, suppliers
 from backstock.rules import BackorderMode
 
@@ -102,11 +102,11 @@ async def load_demo_data(timezone: str = "UTC") -> int:
         if data["sku"] in BERLIN:
             await stock.set_stock_quantity(data["sku"], BERLIN[data["sku"]], "berlin", store_config)
         created += 1
-    await _purchase_orders(timezone)
+    await _purchase_orders(store_config, timezone)
     return created
 
 
-async def _purchase_orders(timezone: str) -> None:
+async def _purchase_orders(store_config: StoreConfig, timezone: str) -> None:
     await suppliers.upsert_supplier({"code": "NORDIC-GOODS", "name": "Nordic Goods", "email": "orders@nordic.example"})
     today = projection.today(timezone)
     for number, days, sku, units in PURCHASE_ORDERS:
@@ -114,4 +114,4 @@ async def _purchase_orders(timezone: str) -> None:
             continue
         lines = [purchasing.Line(sku, units)]
         await purchasing.create_purchase_order(number, "NORDIC-GOODS", today + timedelta(days=days), lines, None)
-        await purchasing.submit_purchase_order(number)
+        await purchasing.submit_purchase_order(number, store_config, today)

@@ -19,9 +19,9 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from backstock.models import Product, PurchaseOrder, PurchaseOrderLine, StoreConfig
-from backstock.resolvers import cursors, validation
+from backstock.resolvers import cursors, promises, validation
 from backstock.resolvers.errors import BadUserInput, Conflict, NotFound
-from backstock.resolvers.inventory import find_source
+from backstock.resolvers.inventory import find_source, lock, stock_of_source
 from backstock.resolvers.stock import add_on_hand
 from backstock.resolvers.suppliers import find_supplier
 from backstock.rules import PurchaseOrderStatus
@@ -127,18 +127,33 @@ async def _move(number: str, allowed: Sequence[Status], action: str, **values: o
     return await _load(number)
 
 
-async def submit_purchase_order(number: str) -> PurchaseOrder:
+async def submit_purchase_order(number: str, store: StoreConfig, today: date) -> PurchaseOrder:
     """Opens a DRAFT: from now on its units count in projections."""
-    return await _move(number, [Status.DRAFT], "submit", status=Status.OPEN)
+    return await _move_and_tell(number, [Status.DRAFT], "submit", store, today, status=Status.OPEN)
 
 
-async def reschedule_purchase_order(number: str, expected_date: date) -> PurchaseOrder:
-    return await _move(number, LIVE, "reschedule", expected_date=expected_date)
+async def reschedule_purchase_order(number: str, expected_date: date, store: StoreConfig, today: date) -> PurchaseOrder:
+    return await _move_and_tell(number, LIVE, "reschedule", store, today, expected_date=expected_date)
 
 
-async def cancel_purchase_order(number: str) -> PurchaseOrder:
+async def cancel_purchase_order(number: str, store: StoreConfig, today: date) -> PurchaseOrder:
     """Units already received stay on hand; the rest leave the projection."""
-    return await _move(number, LIVE, "cancel", status=Status.CANCELED)
+    return await _move_and_tell(number, LIVE, "cancel", store, today, status=Status.CANCELED)
+
+
+async def _move_and_tell(
+    number: str, allowed: Sequence[Status], action: str, store: StoreConfig, today: date, **values: object
+) -> PurchaseOrder:
+    """The move and the notices of the dates it moves, in one transaction, under the lock of the stock
+    items of the purchase order's products in its source's stock (as checkout and allocation take it)."""
+    async with in_transaction():
+        po = await _move(number, allowed, action, **values)
+        stock_id = await stock_of_source(po.source_id)
+        if stock_id is not None:
+            product_ids = [line.product_id for line in po.lines]
+            await lock(stock_id, ids=product_ids)
+            await promises.tell_changes(stock_id, product_ids, store.stock_settings(), today)
+    return po
 
 
 async def receive_purchase_order(number: str, lines: Sequence[Line] | None, store: StoreConfig) -> PurchaseOrder:

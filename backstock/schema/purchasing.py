@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from backstock import models
-from backstock.resolvers import cursors, purchasing, suppliers
+from backstock.resolvers import cursors, projection, purchasing, suppliers
 from backstock.rules import PurchaseOrderStatus
 from backstock.schema.catalog import PageInfo
 from backstock.schema.context import Context
@@ -95,6 +95,11 @@ def _lines(lines: list[LineInput] | None) -> list[purchasing.Line] | None:
     return None if lines is None else [purchasing.Line(line.sku, line.quantity) for line in lines]
 
 
+async def _now(info: Info[Context, None]) -> tuple[models.StoreConfig, date]:
+    """The store config and the store's calendar date, which the delay notices are decided on."""
+    return await info.context.store_config(), projection.today(info.context.settings.timezone)
+
+
 @strawberry.type
 class PurchasingQuery:
     @strawberry.field(permission_classes=ADMIN, description="[admin] A purchase order by number, or null.")
@@ -145,8 +150,9 @@ class PurchasingMutation:
         description="[admin] Opens a DRAFT: its units count for expected dates from now on. "
         "(Emailing the supplier comes with supplier batches.)",
     )
-    async def submit_purchase_order(self, number: Annotated[str, NUMBER]) -> PurchaseOrder:
-        return PurchaseOrder.of(await purchasing.submit_purchase_order(number))
+    async def submit_purchase_order(self, info: Info[Context, None], number: Annotated[str, NUMBER]) -> PurchaseOrder:
+        store, today = await _now(info)
+        return PurchaseOrder.of(await purchasing.submit_purchase_order(number, store, today))
 
     @strawberry.mutation(
         permission_classes=ADMIN,
@@ -154,10 +160,12 @@ class PurchasingMutation:
     )
     async def reschedule_purchase_order(
         self,
+        info: Info[Context, None],
         number: Annotated[str, NUMBER],
         expected_date: Annotated[date, strawberry.argument(description="The new expected date.")],
     ) -> PurchaseOrder:
-        return PurchaseOrder.of(await purchasing.reschedule_purchase_order(number, expected_date))
+        store, today = await _now(info)
+        return PurchaseOrder.of(await purchasing.reschedule_purchase_order(number, expected_date, store, today))
 
     @strawberry.mutation(
         permission_classes=ADMIN,
@@ -178,8 +186,9 @@ class PurchasingMutation:
     @strawberry.mutation(
         permission_classes=ADMIN, description="[admin] Received units stay on hand; the rest leave the projection."
     )
-    async def cancel_purchase_order(self, number: Annotated[str, NUMBER]) -> PurchaseOrder:
-        return PurchaseOrder.of(await purchasing.cancel_purchase_order(number))
+    async def cancel_purchase_order(self, info: Info[Context, None], number: Annotated[str, NUMBER]) -> PurchaseOrder:
+        store, today = await _now(info)
+        return PurchaseOrder.of(await purchasing.cancel_purchase_order(number, store, today))
 
     @strawberry.mutation(permission_classes=ADMIN, description="[admin] Creates or updates by code.")
     async def upsert_supplier(
