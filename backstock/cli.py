@@ -97,7 +97,7 @@ def _demo_data(_: argparse.Namespace, settings: Settings) -> int:
     from backstock.demo import load_demo_data
 
     async def load() -> None:
-        print(f"backstock demo-data: {await load_demo_data()} products created")
+        print(f"backstock demo-data: {await load_demo_data(settings.timezone)} products created")
 
     _run_with_orm(settings, load)
     return 0

@@ -1,13 +1,15 @@
 """A small realistic catalog covering every stock mode, for `make run` and the README tour, with a
-second warehouse (Berlin) sold through its own channel (`eu`), so stock differs per channel."""
+second warehouse (Berlin) sold through its own channel (`eu`), so stock differs per channel, and a
+supplier's open purchase orders, so expected ship dates show at once."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from backstock.models import Product
-from backstock.resolvers import catalog, config, sources, stock
+from backstock.models import Product, PurchaseOrder, StoreConfig
+from backstock.resolvers import catalog, config, projection, purchasing, sources, stock, suppliers
 from backstock.rules import BackorderMode
 
 NOTIFY = BackorderMode.ALLOW_QTY_BELOW_ZERO_AND_NOTIFY
@@ -73,8 +75,17 @@ PRODUCTS: list[dict[str, Any]] = [
 BERLIN: dict[str, int] = {"TEE-CLASSIC-M": 40, "SOCKS-WOOL-3PK": 25, "BAG-WEEKENDER": 15}
 
 
-async def load_demo_data() -> int:
-    """Creates what is missing (existing SKUs are left alone); returns how many were created."""
+# Open purchase orders from one supplier: (number, days from today, SKU, units).
+PURCHASE_ORDERS: list[tuple[str, int, str, int]] = [
+    ("PO-1001", 10, "BAG-WEEKENDER", 20),
+    ("PO-1002", 5, "MUG-ENAMEL", 48),
+    ("PO-1003", 21, "KETTLE-GOOSENECK", 12),
+]
+
+
+async def load_demo_data(timezone: str = "UTC") -> int:
+    """Creates what is missing (existing SKUs and purchase orders are left alone); returns how many
+    products were created."""
     store_config = await config.update_store_config({"low_stock_recipients": ["merchant@example.com"]})
     await sources.upsert_source(
         {"code": "berlin", "name": "Berlin warehouse", "email": "berlin@example.com"}, store_config
@@ -91,4 +102,16 @@ async def load_demo_data() -> int:
         if data["sku"] in BERLIN:
             await stock.set_stock_quantity(data["sku"], BERLIN[data["sku"]], "berlin", store_config)
         created += 1
+    await _purchase_orders(store_config, timezone)
     return created
+
+
+async def _purchase_orders(store_config: StoreConfig, timezone: str) -> None:
+    await suppliers.upsert_supplier({"code": "NORDIC-GOODS", "name": "Nordic Goods", "email": "orders@nordic.example"})
+    today = projection.today(timezone)
+    for number, days, sku, units in PURCHASE_ORDERS:
+        if await PurchaseOrder.exists(number=number):
+            continue
+        lines = [purchasing.Line(sku, units)]
+        await purchasing.create_purchase_order(number, "NORDIC-GOODS", today + timedelta(days=days), lines, None)
+        await purchasing.submit_purchase_order(number, store_config, today)

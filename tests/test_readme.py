@@ -4,6 +4,7 @@ setting is documented."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from graphql import OperationDefinitionNode, parse
@@ -34,6 +35,7 @@ async def test_the_tour_works_as_written_on_the_demo_data(api: Api) -> None:
     [placed] = [a["checkout"] for a in answers if "checkout" in a]
     assert placed["__typename"] == "Order"
     assert (placed["lines"][0]["quantityReadyToShip"], placed["lines"][0]["quantityBackordered"]) == (25, 5)
+    assert placed["lines"][0]["expectedShipDate"] == (datetime.now(UTC).date() + timedelta(days=10)).isoformat()
     [before] = [a["product"] for a in answers if "product" in a]
     [after] = [a["updateStockSettings"] for a in answers if "updateStockSettings" in a]
     assert before["stockStatus"] != after["stockStatus"]

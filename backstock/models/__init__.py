@@ -7,6 +7,7 @@ from backstock.models.keys import ApiKey, ApiKeyRole
 from backstock.models.ledger import MovementReason, StockMovement
 from backstock.models.orders import Order, OrderLine, Payment, PaymentKind, Shipment, ShipmentLine, ShipmentSource
 from backstock.models.outbox import OutboxMessage, OutboxStatus
+from backstock.models.purchasing import PurchaseOrder, PurchaseOrderLine, Supplier
 from backstock.models.webhooks import DeliveryStatus, Webhook, WebhookDelivery
 
 __all__ = [
@@ -25,6 +26,8 @@ __all__ = [
     "Payment",
     "PaymentKind",
     "Product",
+    "PurchaseOrder",
+    "PurchaseOrderLine",
     "Shipment",
     "ShipmentLine",
     "ShipmentSource",
@@ -35,6 +38,7 @@ __all__ = [
     "StockMovement",
     "StockSource",
     "StoreConfig",
+    "Supplier",
     "Webhook",
     "WebhookDelivery",
 ]

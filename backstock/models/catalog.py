@@ -11,6 +11,7 @@ from backstock.rules import SETTING_FIELDS, BackorderMode, StockSettings
 
 if TYPE_CHECKING:
     from backstock.models.inventory import SourceItem, StockItem
+    from backstock.models.purchasing import Supplier
 
 STORE_CONFIG_ID = 1
 
@@ -27,6 +28,8 @@ class StoreConfig(Model):
     min_sale_quantity = fields.IntField(default=1)
     max_sale_quantity = fields.IntField(default=10000)
     quantity_increments = fields.IntField(default=1)
+    backorder_lead_time_days = fields.IntField(null=True)
+    customers_may_cancel_backorders = fields.BooleanField(default=True, db_default=True)
     low_stock_recipients: fields.Field[list[str]] = fields.JSONField(default=list)
 
     class Meta:
@@ -57,6 +60,11 @@ class Product(Model):
     min_sale_quantity = fields.IntField(null=True)
     max_sale_quantity = fields.IntField(null=True)
     quantity_increments = fields.IntField(null=True)
+    backorder_lead_time_days = fields.IntField(null=True)
+    supplier: fields.ForeignKeyNullableRelation[Supplier] = fields.ForeignKeyField(
+        "models.Supplier", related_name="products", null=True, on_delete=fields.SET_NULL
+    )
+    supplier_id: int | None
 
     source_items: fields.ReverseRelation[SourceItem]
     stock_items: fields.ReverseRelation[StockItem]

@@ -66,6 +66,8 @@ class OrderLine(Model):
     cancelled = fields.IntField(default=0)
     backorder_message = fields.TextField(null=True)
     stock_tracked = fields.BooleanField(default=True)
+    # The expected ship date the customer was last told (DESIGN.md 7.1); None: told "unknown", or never told.
+    told_ship_date = fields.DateField(null=True)
 
     class Meta:
         table = "order_line"

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from datetime import date
 
+from backstock import rules
 from backstock.models import Order, OrderLine
 from backstock.notifications.outbox import Message
 
@@ -32,7 +34,12 @@ def _greeting(order: Order) -> str:
 
 def _line_text(line: OrderLine) -> str:
     text = f"- {line.ordered} x {line.name} ({line.sku}) at {line.price}"
-    return f"{text}\n  {line.backorder_message}" if line.backorder_message else text
+    return f"{text}\n  {line.backorder_message}{_expected(line)}" if line.backorder_message else text
+
+
+def _expected(line: OrderLine) -> str:
+    """The told date of a waiting line, or "unknown"; shoppers in silent mode get no notice, so no date either."""
+    return f" Expected to ship: {rules.date_text(line.told_ship_date)}." if line.backordered else ""
 
 
 def _line_row(line: OrderLine) -> list[str]:
@@ -41,7 +48,7 @@ def _line_row(line: OrderLine) -> list[str]:
         html.escape(line.name),
         str(line.ordered),
         str(line.price),
-        html.escape(line.backorder_message or ""),
+        html.escape(f"{line.backorder_message}{_expected(line)}" if line.backorder_message else ""),
     ]
 
 
@@ -144,3 +151,34 @@ def source_low_stock(
         f"{name} ({sku}) {sentence}",
         page,
     )
+
+
+def date_notice(order: Order, lines: Sequence[tuple[OrderLine, date | None]], delayed: bool) -> Message:
+    """ "Backorder delayed" (a told date moved later or to unknown) or "expected date" (told unknown, now a date):
+    each named line with its new expected ship date, which becomes the date the customer was told."""
+    number = one_line(order.number)
+    if delayed:
+        kind, subject = "backorder_delayed", f"Your backorder for order {number} is delayed"
+        intro = f"We are sorry: some backordered items of your order {number} will ship later than we said."
+    else:
+        kind, subject = "backorder_expected_date", f"Expected ship date for your order {number}"
+        intro = f"We now know when the backordered items of your order {number} are expected to ship."
+    rows = [(line, rules.date_text(when)) for line, when in lines]
+    text = "\n".join(
+        [
+            _greeting(order),
+            "",
+            intro,
+            "",
+            *(f"- {line.backordered} x {line.name} ({line.sku}): expected to ship {when}" for line, when in rows),
+        ]
+    )
+    page = _html_page(
+        f"Order {html.escape(number)}",
+        [html.escape(_greeting(order)), html.escape(intro)],
+        [
+            ["SKU", "Product", "Quantity", "Expected to ship"],
+            *([html.escape(ln.sku), html.escape(ln.name), str(ln.backordered), when] for ln, when in rows),
+        ],
+    )
+    return Message(kind, number, (order.customer_email,), subject, text, page)

@@ -18,7 +18,7 @@ from tortoise.transactions import in_transaction
 
 from backstock import rules
 from backstock.models import DEFAULT_CODE, Channel, MovementReason, Product, Source, SourceItem, Stock, StockItem
-from backstock.resolvers import ledger, validation
+from backstock.resolvers import ledger, suppliers, validation
 from backstock.resolvers.errors import BadUserInput, Conflict, unknown_sku
 from backstock.resolvers.inventory import Counts, counters, stock_of_channel
 
@@ -30,6 +30,7 @@ class ProductView:
     product: Product
     counts: Counts
     store: rules.StockSettings
+    stock_id: int
 
     @cached_property
     def settings(self) -> rules.StockSettings:
@@ -62,7 +63,7 @@ class Page:
 
 # Correlated subqueries, not JOINs with GROUP BY: the database then sums stock only for the
 # page it returns (2.6 ms against 99 ms for a page of a 100,000-product catalog on SQLite).
-READ_FIELDS = ("id", "sku", "name", "price", *rules.SETTING_FIELDS)
+READ_FIELDS = ("id", "sku", "name", "price", "supplier_id", *rules.SETTING_FIELDS)
 
 
 def with_counts(query: QuerySet[Product], stock_id: int) -> QuerySet[Product]:
@@ -74,8 +75,8 @@ def with_counts(query: QuerySet[Product], stock_id: int) -> QuerySet[Product]:
     return query.annotate(**counters('"product"."id"', stock), reserved=reserved).only(*READ_FIELDS)
 
 
-def views_of(products: Iterable[Product], store: rules.StockSettings) -> list[ProductView]:
-    return [ProductView(p, Counts.of(vars(p), int(vars(p)["reserved"] or 0)), store) for p in products]
+def views_of(products: Iterable[Product], store: rules.StockSettings, stock_id: int) -> list[ProductView]:
+    return [ProductView(p, Counts.of(vars(p), int(vars(p)["reserved"] or 0)), store, stock_id) for p in products]
 
 
 async def find_product(sku: str, store: rules.StockSettings, channel: str | None = None) -> ProductView | None:
@@ -83,7 +84,7 @@ async def find_product(sku: str, store: rules.StockSettings, channel: str | None
     if not validation.fits(Product, "sku", sku):
         return None
     products = await with_counts(Product.filter(sku=sku), stock_id)
-    return next(iter(views_of(products, store)), None)
+    return next(iter(views_of(products, store, stock_id)), None)
 
 
 async def get_product(sku: str, store: rules.StockSettings, channel: str | None = None) -> ProductView:
@@ -134,7 +135,7 @@ async def list_products(
     if after is not None:
         query = query.filter(id__gt=decode_cursor(after))
     rows = await with_counts(query, stock_id).order_by("id").limit(first + 1)
-    return Page(views_of(rows[:first], store), len(rows) > first, total)
+    return Page(views_of(rows[:first], store, stock_id), len(rows) > first, total)
 
 
 async def _count_in_channel(query: QuerySet[Product], channel: str | None) -> tuple[int, int]:
@@ -157,7 +158,7 @@ async def _list_by_status(
 ) -> Page:
     matching = [
         v
-        for v in views_of(await with_counts(query, stock_id).order_by("id"), store)
+        for v in views_of(await with_counts(query, stock_id).order_by("id"), store, stock_id)
         if v.availability.stock_status is status
     ]
     start = 0
@@ -186,6 +187,7 @@ async def create_product(data: dict[str, Any], store: rules.StockSettings) -> Pr
         name=validation.name(data["name"]),
         price=validation.price(data["price"]),
     )
+    product.supplier = await suppliers.find_supplier(data.get("supplier"))
     in_stock = True if data.get("in_stock") is None else data["in_stock"]
     settings = _checked_overrides(product, data.get("stock_settings") or {}, store)
     validation.counters_fit(settings, rules.StockLevel(quantity, 0), "quantity")
@@ -206,13 +208,21 @@ async def create_product(data: dict[str, Any], store: rules.StockSettings) -> Pr
     return await get_product(sku, store)
 
 
-async def update_product(sku: str, name: str | None, price: Decimal | None, store: rules.StockSettings) -> ProductView:
+async def update_product(
+    sku: str,
+    name: str | None,
+    price: Decimal | None,
+    store: rules.StockSettings,
+    supplier: str | suppliers.Keep | None = suppliers.KEEP,
+) -> ProductView:
     product = await Product.get(id=(await get_product(sku, store)).product.id)
     if name is not None:
         product.name = validation.name(name)
     if price is not None:
         product.price = validation.price(price)
-    await product.save(update_fields=["name", "price", "updated_at"])
+    if supplier is not suppliers.KEEP:
+        product.supplier = await suppliers.find_supplier(supplier)
+    await product.save(update_fields=["name", "price", "supplier_id", "updated_at"])
     return await get_product(sku, store)
 
 

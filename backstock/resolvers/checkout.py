@@ -14,6 +14,7 @@ import json
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 
 from tortoise.exceptions import IntegrityError
@@ -36,7 +37,7 @@ from backstock.models import (
 )
 from backstock.notifications import messages
 from backstock.notifications.outbox import enqueue
-from backstock.resolvers import ledger, validation
+from backstock.resolvers import ledger, projection, validation
 from backstock.resolvers.allocation import settle
 from backstock.resolvers.catalog import ProductView, views_of, with_counts
 from backstock.resolvers.errors import BadUserInput, Conflict
@@ -55,6 +56,7 @@ class Where:
 
     channel: str
     stock_id: int
+    today: date
 
 
 class _Contended(Exception):
@@ -80,7 +82,7 @@ async def quote(lines: Lines, store: rules.StockSettings, channel: str | None = 
     merged = _merged(lines)
     stock_id = await stock_of_channel(channel)
     products = await with_counts(Product.filter(sku__in=validation.possible_skus(s for s, _ in merged)), stock_id)
-    views = {v.product.sku: v for v in views_of(products, store)}
+    views = {v.product.sku: v for v in views_of(products, store, stock_id)}
     return [rules.decide_line(sku, quantity, _stock(views.get(sku))) for sku, quantity in merged]
 
 
@@ -105,16 +107,20 @@ async def checkout(
     name: str | None,
     idempotency_key: str | None,
     config: StoreConfig,
-    channel: str | None = None,
+    channel: str | None,
+    today: date,
 ) -> OrderRecord | list[rules.LineError]:
-    """Places the order in the channel's stock, or returns every refused line (nothing is reserved then)."""
+    """Places the order in the channel's stock, or returns every refused line (nothing is reserved then).
+
+    `today` is the store's calendar date: the confirmation tells each waiting line its expected ship date.
+    """
     email = validation.email(email, "customer.email")
     name = validation.name(name, "customer.name") if name is not None else None
     if idempotency_key is not None:
         validation.idempotency_key(idempotency_key)
     merged = _merged(lines)
     stock_id = await stock_of_channel(channel)
-    where = Where(channel or DEFAULT_CODE, stock_id)
+    where = Where(channel or DEFAULT_CODE, stock_id, today)
     fingerprint = _fingerprint(merged)
     if idempotency_key is not None and (first := await _replay(idempotency_key, fingerprint, email)) is not None:
         return await load_order(first)
@@ -187,7 +193,13 @@ async def _place(
             channel=where.channel,
             stock_id=where.stock_id,
         )
-        lines = [_line(order, d, item.item, store) for d, item in decisions if item]
+        told = await projection.promised_dates(
+            where.stock_id,
+            [(e.item.product, d.backordered) for d, e in decisions if e and d.backordered],
+            store,
+            where.today,
+        )
+        lines = [_line(order, d, item.item, store, told.get(item.item.product_id)) for d, item in decisions if item]
         await OrderLine.bulk_create(lines)
         payment = await Payment.create(order=order, kind=PaymentKind.CAPTURE, amount=total)
         movements = [
@@ -202,10 +214,12 @@ async def _place(
 
 
 def _view(entry: Locked | None, store: rules.StockSettings) -> ProductView | None:
-    return ProductView(entry.item.product, entry.counts, store) if entry is not None else None
+    return ProductView(entry.item.product, entry.counts, store, entry.item.stock_id) if entry is not None else None
 
 
-def _line(order: Order, decision: rules.LineDecision, item: StockItem, store: rules.StockSettings) -> OrderLine:
+def _line(
+    order: Order, decision: rules.LineDecision, item: StockItem, store: rules.StockSettings, told: date | None
+) -> OrderLine:
     product = item.product
     return OrderLine(
         order=order,
@@ -219,6 +233,7 @@ def _line(order: Order, decision: rules.LineDecision, item: StockItem, store: ru
         backordered=decision.backordered,
         backorder_message=decision.notice,
         stock_tracked=rules.effective_settings(store, product.overrides()).manage_stock,
+        told_ship_date=told,
     )
 
 

@@ -19,11 +19,14 @@ async def load_store_config() -> StoreConfig:
 
 
 async def update_store_config(changes: dict[str, Any]) -> StoreConfig:
-    """Applies the given fields (absent = unchanged) after checking the whole resulting config."""
+    """Applies the given fields (absent = unchanged) after checking the whole resulting config.
+
+    An explicit null clears a nullable setting (backorderLeadTimeDays: unknown) and is refused elsewhere.
+    """
     async with in_transaction():
         config = await StoreConfig.get_or_none(id=STORE_CONFIG_ID) or StoreConfig(id=STORE_CONFIG_ID)
         for field, value in changes.items():
-            if value is None:
+            if value is None and not StoreConfig._meta.fields_map[field].null:
                 name = rules.contract_name(field)
                 raise BadUserInput(f"{name} cannot be null (omit it to leave it unchanged)", field=name)
             if field == "low_stock_recipients":

@@ -44,10 +44,16 @@ async def _locked_order(number: str) -> tuple[Order, list[OrderLine], dict[int, 
     order = await Order.get_or_none(number=number) if validation.fits(Order, "number", number) else None
     if order is None:
         raise NotFound(f"number: no order {number!r}", field="number")
+    lines, items = await lock_order(order)
+    return order, lines, items
+
+
+async def lock_order(order: Order) -> tuple[list[OrderLine], dict[int, Locked]]:
+    """Locks the order's stock items, then reads its lines (oldest first) under the lock."""
     product_ids = cast(list[int], await OrderLine.filter(order_id=order.id).values_list("product_id", flat=True))
     items = await lock(cast(int, order.stock_id), ids=product_ids)
     lines = await OrderLine.filter(order_id=order.id).order_by("id")
-    return order, lines, items
+    return lines, items
 
 
 def _ready(line: OrderLine) -> int:
@@ -58,10 +64,17 @@ def _unshipped(line: OrderLine) -> int:
     return line.ready + line.backordered
 
 
-def _requested(
+def waiting(line: OrderLine) -> int:
+    return line.backordered
+
+
+def requested(
     lines: list[OrderLine], asked: Lines, available: Callable[[OrderLine], int], what: str
 ) -> list[tuple[OrderLine, int]]:
-    """Pairs each line with the units asked for: everything `available` when no lines are given."""
+    """Pairs each line with the units asked for: everything `available` when no lines are given.
+
+    `what` ends the refusal "only N <what>"; `{sku}` in it names the line's SKU.
+    """
     if asked is None:
         return [(line, available(line)) for line in lines if available(line)]
     by_sku = {line.sku: line for line in lines}
@@ -74,7 +87,8 @@ def _requested(
             raise BadUserInput(f"lines: quantity for SKU {sku!r} must be 1 or more, got {quantity}", field="lines")
         if quantity > available(line):
             raise BadUserInput(
-                f"lines: SKU {sku!r}: asked for {quantity}, but only {available(line)} {what}", field="lines"
+                f"lines: SKU {sku!r}: asked for {quantity}, but only {available(line)} {what.format(sku=sku)}",
+                field="lines",
             )
         plan.append((line, quantity))
     return plan
@@ -87,7 +101,7 @@ async def ship_order(number: str, asked: Lines, sources: Sources, config: StoreC
     """
     async with in_transaction():
         order, lines, items = await _locked_order(number)
-        plan = _requested(lines, asked, _ready, "are ready to ship")
+        plan = requested(lines, asked, _ready, "are ready to ship")
         if not plan:
             raise BadUserInput(f"number: order {number!r} has no units ready to ship", field="number")
         tracked = [(line, n) for line, n in plan if line.stock_tracked]
@@ -134,34 +148,45 @@ async def _ship(entry: Locked, units: int, picks: Picks, order_id: int, shipment
 
 
 async def cancel_order(number: str, asked: Lines, config: StoreConfig) -> Order:
-    """Drops backordered units first, then ready ones, which go to the next waiting order; refunds them.
+    """Drops backordered units first, then ready ones, which go to the next waiting order; refunds them."""
+    async with in_transaction():
+        order, lines, items = await _locked_order(number)
+        plan = requested(lines, asked, _unshipped, "are unshipped and not cancelled")
+        if not plan:
+            raise BadUserInput(f"number: order {number!r} has nothing left to cancel", field="number")
+        await cancel_units(order, lines, items, plan, config)
+    return order
+
+
+async def cancel_units(
+    order: Order,
+    lines: list[OrderLine],
+    items: dict[int, Locked],
+    plan: list[tuple[OrderLine, int]],
+    config: StoreConfig,
+) -> None:
+    """Cancels the planned units under the order's locks: backordered first, then ready ones, and refunds them.
 
     The lines are saved before allocation runs, so freed units cannot flow back to them.
     """
-    async with in_transaction():
-        order, lines, items = await _locked_order(number)
-        plan = _requested(lines, asked, _unshipped, "are unshipped and not cancelled")
-        if not plan:
-            raise BadUserInput(f"number: order {number!r} has nothing left to cancel", field="number")
-        ready_freed = {}
-        for line, n in plan:
-            from_backordered, ready_freed[line.id] = rules.cancel_split(line.backordered, line.ready, n)
-            line.backordered -= from_backordered
-            line.ready -= ready_freed[line.id]
-            line.cancelled += n
-        await OrderLine.bulk_update([line for line, _ in plan], fields=["ready", "backordered", "cancelled"])
-        movements = []
-        for line, n in plan:
-            if line.stock_tracked:
-                entry = items[line.product_id]
-                before = entry.counts
-                movements.append(await _release(entry, n, order.id))
-                await settle(entry.item, config, before, entry.counts, ready_changed=-ready_freed[line.id])
-        await ledger.record(movements)
-        refund = sum((line.price * n for line, n in plan), Decimal(0))
-        await Payment.create(order=order, kind=PaymentKind.REFUND, amount=refund)
-        await events.order_canceled(order, lines, plan)
-    return order
+    ready_freed = {}
+    for line, n in plan:
+        from_backordered, ready_freed[line.id] = rules.cancel_split(line.backordered, line.ready, n)
+        line.backordered -= from_backordered
+        line.ready -= ready_freed[line.id]
+        line.cancelled += n
+    await OrderLine.bulk_update([line for line, _ in plan], fields=["ready", "backordered", "cancelled"])
+    movements = []
+    for line, n in plan:
+        if line.stock_tracked:
+            entry = items[line.product_id]
+            before = entry.counts
+            movements.append(await _release(entry, n, order.id))
+            await settle(entry.item, config, before, entry.counts, ready_changed=-ready_freed[line.id])
+    await ledger.record(movements)
+    refund = sum((line.price * n for line, n in plan), Decimal(0))
+    await Payment.create(order=order, kind=PaymentKind.REFUND, amount=refund)
+    await events.order_canceled(order, lines, plan)
 
 
 async def _release(entry: Locked, units: int, order_id: int) -> StockMovement:

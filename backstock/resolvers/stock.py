@@ -77,6 +77,14 @@ async def adjust_stock(sku: str, delta: int, reason: str | None, source: str | N
     """A restock (delta > 0) or shrinkage (delta < 0); on hand never goes below 0."""
     note = validation.name(reason, "reason") if reason is not None else None
     where = await find_source(source)
+    async with in_transaction():
+        await add_on_hand(sku, delta, note, where, store)
+    return await get_product(sku, store.stock_settings())
+
+
+async def add_on_hand(sku: str, delta: int, note: str | None, where: Source, store: StoreConfig) -> None:
+    """A restock or shrinkage inside the caller's transaction: adjustStock, and receivePurchaseOrder,
+    whose receipts so allocate waiting lines and send emails and events exactly as a restock does."""
 
     async def adjust(item: SourceItem) -> list[StockMovement]:
         if item.quantity + delta < 0:
@@ -87,9 +95,7 @@ async def adjust_stock(sku: str, delta: int, reason: str | None, source: str | N
             )
         return await _on_hand(item, delta, MovementReason.ADJUSTMENT, note, "delta")
 
-    async with in_transaction():
-        await change_source_item(sku, where, adjust, store, "delta")
-    return await get_product(sku, store.stock_settings())
+    await change_source_item(sku, where, adjust, store, "delta")
 
 
 async def set_stock_status(sku: str, in_stock: bool, source: str | None, store: StoreConfig) -> ProductView:

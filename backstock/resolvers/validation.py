@@ -127,3 +127,5 @@ def stock_settings(level: Mapping[str, Any], effective: rules.StockSettings) -> 
     """Raises the first violated setting rule (see rules.validate_settings) as BAD_USER_INPUT."""
     for violation in rules.validate_settings(level, effective):
         raise BadUserInput(violation.message, field=violation.field)
+    if (lead_time := rules.lead_time_violation(level.get("backorder_lead_time_days"))) is not None:
+        raise BadUserInput(lead_time.message, field=lead_time.field)

@@ -27,6 +27,7 @@ class StockSettings:
     min_sale_quantity: int = 1
     max_sale_quantity: int = 10000
     quantity_increments: int = 1
+    backorder_lead_time_days: int | None = None  # None: unknown (DESIGN.md 7.1)
 
 
 SETTING_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(StockSettings))

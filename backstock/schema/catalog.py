@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
@@ -11,10 +12,12 @@ from strawberry.types import Info
 from backstock import rules
 from backstock.models import StoreConfig
 from backstock.resolvers.catalog import Page, ProductView, encode_cursor
+from backstock.schema import dates
 from backstock.schema.context import Context
 from backstock.schema.descriptions import SETTINGS, described
 from backstock.schema.inventory import SourceItem
 from backstock.schema.permissions import ADMIN
+from backstock.schema.suppliers import Supplier
 
 
 @described(SETTINGS)
@@ -30,6 +33,7 @@ class StockSettings:
     min_sale_quantity: int
     max_sale_quantity: int
     quantity_increments: int
+    backorder_lead_time_days: int | None
     overridden: list[str] = strawberry.field(
         description="Names (as spelled above) of the settings this product overrides."
     )
@@ -46,14 +50,22 @@ class InventoryConfig:
     min_sale_quantity: int
     max_sale_quantity: int
     quantity_increments: int
+    backorder_lead_time_days: int | None
     low_stock_recipients: list[str] = strawberry.field(
         description="Addresses the low-stock email goes to; empty: none is sent."
+    )
+    customers_may_cancel_backorders: bool = strawberry.field(
+        description="Whether customers may cancel their own units that still wait for stock."
     )
 
     @classmethod
     def of(cls, config: StoreConfig) -> InventoryConfig:
         settings = config.stock_settings()
-        return cls(**vars(settings), low_stock_recipients=list(config.low_stock_recipients))
+        return cls(
+            **vars(settings),
+            low_stock_recipients=list(config.low_stock_recipients),
+            customers_may_cancel_backorders=config.customers_may_cancel_backorders,
+        )
 
 
 @strawberry.type(
@@ -113,6 +125,30 @@ class Product:
     )
     def stock_settings(self) -> StockSettings | None:
         return StockSettings(**vars(self.view.settings), overridden=rules.overridden(self.view.product.overrides()))
+
+    @strawberry.field(permission_classes=ADMIN, description="[admin] Who the product is bought from, or null.")
+    async def supplier(self, info: Info[Context, None]) -> Supplier | None:
+        supplier_id = self.view.product.supplier_id
+        row = None if supplier_id is None else await info.context.suppliers_loader.load(supplier_id)
+        return None if row is None else Supplier.of(row)
+
+    @strawberry.field(description="What an order of `quantity` units would get now, with its expected ship date.")
+    async def availability(
+        self,
+        info: Info[Context, None],
+        quantity: Annotated[int | None, strawberry.argument(description="Units asked for; null means 1.")] = 1,
+    ) -> dates.Availability:
+        return await dates.availability(info, self.view, 1 if quantity is None else quantity)
+
+    @strawberry.field(
+        description="The earliest expected date of open incoming stock (a past date reads as today), or null."
+    )
+    async def next_restock_date(self, info: Info[Context, None]) -> date | None:
+        return await dates.next_restock_date(info, self.view)
+
+    @strawberry.field(permission_classes=ADMIN, description="[admin] Units on open purchase orders not yet received.")
+    async def incoming_quantity(self, info: Info[Context, None]) -> int | None:
+        return await dates.incoming_quantity(info, self.view)
 
     @classmethod
     def of(cls, view: ProductView) -> Product:

@@ -10,7 +10,8 @@ from starlette.responses import Response
 from strawberry.dataloader import DataLoader
 
 from backstock import rules
-from backstock.models import ApiKeyRole, SourceItem, StoreConfig
+from backstock.models import ApiKeyRole, Product, SourceItem, StoreConfig, Supplier
+from backstock.resolvers import projection
 from backstock.resolvers.config import load_store_config
 from backstock.resolvers.keys import ANONYMOUS, Access, authenticate
 from backstock.settings import Settings
@@ -28,6 +29,18 @@ async def _load_source_items(product_ids: list[int]) -> list[list[SourceItem]]:
     for row in rows:
         by_product[row.product_id].append(row)
     return [by_product[product_id] for product_id in product_ids]
+
+
+async def _load_suppliers(ids: list[int]) -> list[Supplier | None]:
+    """Every listed product's supplier in one query."""
+    found = {row.id: row for row in await Supplier.filter(id__in=ids)}
+    return [found.get(supplier_id) for supplier_id in ids]
+
+
+async def _load_products(ids: list[int]) -> list[Product]:
+    """The products of the order lines a response shows, in one query (for their settings)."""
+    found = {row.id: row for row in await Product.filter(id__in=ids)}
+    return [found[product_id] for product_id in ids]
 
 
 async def identify(connection: HTTPConnection, settings: Settings) -> Access:
@@ -55,6 +68,13 @@ class Context:
     store_loader: DataLoader[None, StoreConfig] = field(default_factory=lambda: DataLoader(load_fn=_load_store))
     source_items_loader: DataLoader[int, list[SourceItem]] = field(
         default_factory=lambda: DataLoader(load_fn=_load_source_items)
+    )
+    suppliers_loader: DataLoader[int, Supplier | None] = field(
+        default_factory=lambda: DataLoader(load_fn=_load_suppliers)
+    )
+    products_loader: DataLoader[int, Product] = field(default_factory=lambda: DataLoader(load_fn=_load_products))
+    projection_loader: DataLoader[tuple[int, int], projection.Inputs] = field(
+        default_factory=lambda: DataLoader(load_fn=projection.load_keys)
     )
 
     @classmethod

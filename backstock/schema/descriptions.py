@@ -32,6 +32,8 @@ SETTINGS: dict[str, str] = {
     "min_sale_quantity": "The fewest units one order line may ask for (1 or more).",
     "max_sale_quantity": "The most units one order line may ask for (at least minSaleQuantity).",
     "quantity_increments": "Order lines must ask for a multiple of this (1 or more).",
+    "backorder_lead_time_days": "Days to add to today for waiting units no purchase order covers (0 or more); "
+    "null: unknown.",
 }
 
 

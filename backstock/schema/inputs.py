@@ -32,6 +32,12 @@ class InventoryConfigInput:
     min_sale_quantity: int | None = strawberry.UNSET
     max_sale_quantity: int | None = strawberry.UNSET
     quantity_increments: int | None = strawberry.UNSET
+    backorder_lead_time_days: int | None = strawberry.field(
+        default=strawberry.UNSET, description="0 or more; null clears it (unknown), omit to keep it."
+    )
+    customers_may_cancel_backorders: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="Whether customers may cancel units that still wait; may not be null."
+    )
     low_stock_recipients: list[str] | None = strawberry.field(
         default=strawberry.UNSET,
         description="Addresses the low-stock email goes to: at most 20 valid emails; may be empty, not null.",
@@ -52,6 +58,7 @@ class StockSettingsInput:
     min_sale_quantity: int | None = strawberry.UNSET
     max_sale_quantity: int | None = strawberry.UNSET
     quantity_increments: int | None = strawberry.UNSET
+    backorder_lead_time_days: int | None = strawberry.UNSET
 
 
 @strawberry.input(description="Narrows a product listing; every given condition must hold.")
@@ -78,6 +85,7 @@ class ProductInput:
     stock_settings: StockSettingsInput | None = strawberry.field(
         default=None, description="Settings this product overrides; the rest follow the store defaults."
     )
+    supplier: str | None = strawberry.field(default=None, description="A supplier's code; an unknown one is refused.")
 
 
 @strawberry.input(description="Changes to a product; omitted fields stay as they are.")
@@ -87,6 +95,9 @@ class ProductUpdateInput:
     )
     price: Decimal | None = strawberry.field(
         default=None, description="The new unit price (0 to 9999999999.99, at most 2 decimals); omit to keep it."
+    )
+    supplier: str | None = strawberry.field(
+        default=strawberry.UNSET, description="A supplier's code; null clears it, omit to keep it."
     )
 
 

@@ -6,7 +6,20 @@ from typing import Annotated
 
 import strawberry
 
-from backstock.resolvers import admin, catalog, checkout, config, fulfilment, orders, sources, stock, transfer
+from backstock.resolvers import (
+    admin,
+    backorders,
+    catalog,
+    checkout,
+    config,
+    fulfilment,
+    orders,
+    projection,
+    sources,
+    stock,
+    suppliers,
+    transfer,
+)
 from backstock.schema.admin import OutboxMessage
 from backstock.schema.bulk import BulkMutation
 from backstock.schema.catalog import InventoryConfig, Product
@@ -25,6 +38,7 @@ from backstock.schema.inventory import Source, SourceInput, Stock, StockInput
 from backstock.schema.keys import KeyMutation
 from backstock.schema.orders import CheckoutRejected, CheckoutResult, LineError, Order, Shipment
 from backstock.schema.permissions import ADMIN
+from backstock.schema.purchasing import PurchasingMutation
 from backstock.schema.query import AppInfo
 from backstock.schema.webhooks import WebhookMutation
 from backstock.web import metrics
@@ -42,7 +56,7 @@ OutboxId = Annotated[strawberry.ID, strawberry.argument(description="The email's
 
 
 @strawberry.type(description="Checkout for storefronts; everything else needs an ADMIN key.")
-class Mutation(KeyMutation, WebhookMutation, BulkMutation):
+class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation):
     @strawberry.mutation(
         description="Places an order: all lines or none. Backordered units are captured and paid now, shipped later."
     )
@@ -60,6 +74,7 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation):
             input.idempotency_key,
             await info.context.store_config(),
             input.channel,
+            projection.today(info.context.settings.timezone),
         )
         metrics.count_checkout(result if isinstance(result, list) else [])
         if isinstance(result, list):
@@ -102,7 +117,8 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation):
         sku: Sku,
         input: Annotated[ProductUpdateInput, strawberry.argument(description="What to change.")],
     ) -> Product:
-        view = await catalog.update_product(sku, input.name, input.price, await info.context.store())
+        supplier = suppliers.KEEP if input.supplier is strawberry.UNSET else input.supplier
+        view = await catalog.update_product(sku, input.name, input.price, await info.context.store(), supplier)
         return Product.of(view)
 
     @strawberry.mutation(permission_classes=ADMIN, description="[admin] Sets or clears a product's own stock settings.")
@@ -214,6 +230,24 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation):
         ] = None,
     ) -> Order:
         order = await fulfilment.cancel_order(number, _pairs(lines), await info.context.store_config())
+        return Order.of(await orders.load_order(order))
+
+    @strawberry.mutation(
+        description="Cancels and refunds units that still wait for stock (all of them without `lines`). "
+        "Needs the order's email; FORBIDDEN when the store does not allow it."
+    )
+    async def cancel_backordered_units(
+        self,
+        info: AppInfo,
+        number: OrderNumber,
+        email: Annotated[str, strawberry.argument(description="The order's email, compared case-insensitively.")],
+        lines: Annotated[
+            list[LineInput] | None,
+            strawberry.argument(description="SKUs and units to cancel, each at most what still waits; null: all."),
+        ] = None,
+    ) -> Order:
+        config = await info.context.store_config()
+        order = await backorders.cancel_backordered_units(number, email, _pairs(lines), config)
         return Order.of(await orders.load_order(order))
 
     @strawberry.mutation(permission_classes=ADMIN, description="[admin] Creates or updates by code.")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
 import strawberry
+from strawberry.types import Info
 
 from backstock import models, rules
 from backstock.resolvers.orders import OrderRecord
+from backstock.schema import dates
+from backstock.schema.context import Context
 
 
 @strawberry.type(description="Why one line of a quote or checkout is refused.")
@@ -37,10 +40,15 @@ class QuoteLine:
     error: LineError | None = strawberry.field(
         description="Why the line would be refused, or null when it can be ordered."
     )
+    expected_ship_date: date | None = strawberry.field(
+        description="When the line's last waiting unit is expected to ship; null when nothing waits or unknown "
+        "(and for shoppers in silent mode)."
+    )
 
     @classmethod
-    def of(cls, d: rules.LineDecision) -> QuoteLine:
+    def of(cls, d: rules.LineDecision, expected_ship_date: date | None) -> QuoteLine:
         return cls(
+            expected_ship_date=expected_ship_date,
             sku=d.sku,
             requested_quantity=d.requested,
             in_stock_quantity=d.in_stock,
@@ -68,10 +76,19 @@ class OrderLine:
     quantity_shipped: int = strawberry.field(description="Units shipped.")
     quantity_canceled: int = strawberry.field(description="Units cancelled (and refunded).")
     backorder_message: str | None = strawberry.field(description="The backorder notice given at checkout, if any.")
+    row: strawberry.Private[models.OrderLine]
+
+    @strawberry.field(
+        description="When the units still waiting are expected to ship; null when none wait or unknown "
+        "(and for shoppers in silent mode)."
+    )
+    async def expected_ship_date(self, info: Info[Context, None]) -> date | None:
+        return await dates.order_line_date(info, self.row)
 
     @classmethod
     def of(cls, line: models.OrderLine) -> OrderLine:
         return cls(
+            row=line,
             sku=line.sku,
             name=line.name,
             quantity_ordered=line.ordered,

@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from backstock.models import OutboxStatus
 from backstock.resolvers import admin, catalog, checkout, orders, sources
+from backstock.schema import dates
 from backstock.schema.admin import OutboxMessage, StockMovement
 from backstock.schema.catalog import InventoryConfig, Product, ProductConnection
 from backstock.schema.context import Context
@@ -20,6 +21,7 @@ from backstock.schema.keys import KeyQuery
 from backstock.schema.order_list import OrderListQuery
 from backstock.schema.orders import Order, Quote, QuoteLine
 from backstock.schema.permissions import ADMIN
+from backstock.schema.purchasing import PurchasingQuery
 from backstock.schema.webhooks import WebhookQuery
 
 AppInfo = Info[Context, None]
@@ -27,7 +29,7 @@ CHANNEL = strawberry.argument(description='The sales channel whose stock answers
 
 
 @strawberry.type(description="Catalog, quote and order reads for storefronts; operator reads need an ADMIN key.")
-class Query(KeyQuery, WebhookQuery, OrderListQuery):
+class Query(KeyQuery, WebhookQuery, OrderListQuery, PurchasingQuery):
     @strawberry.field(description="A product by SKU, or null when there is none.")
     async def product(
         self,
@@ -75,7 +77,9 @@ class Query(KeyQuery, WebhookQuery, OrderListQuery):
         decisions = await checkout.quote(
             [(ln.sku, ln.quantity) for ln in input.lines], await info.context.store(), input.channel
         )
-        return Quote(lines=[QuoteLine.of(d) for d in decisions], is_orderable=all(d.error is None for d in decisions))
+        when = await dates.quote_dates(info, decisions, input.channel)
+        lines = [QuoteLine.of(d, w) for d, w in zip(decisions, when, strict=True)]
+        return Quote(lines=lines, is_orderable=all(d.error is None for d in decisions))
 
     @strawberry.field(
         description="With `email`, anyone holding the order's number and email may read it; without it, [admin]."

@@ -1,0 +1,133 @@
+"""What `rules.projection` needs, read for a whole page of products in one stock (DESIGN.md 7.1).
+
+Two queries per stock whatever the page size: the open purchase order lines still due at the
+stock's sources, and the waiting order lines in the stock, oldest order first (the order
+allocation hands units out in). A purchase order's units count only for its source's stock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from tortoise.expressions import F, Subquery
+
+from backstock import rules
+from backstock.models import OrderLine, Product, PurchaseOrderLine, StockSource
+from backstock.resolvers import validation
+from backstock.resolvers.inventory import stock_of_channel
+
+
+def today(timezone: str) -> date:
+    """The store's calendar date (BACKSTOCK_TIMEZONE): the rules take it as an argument."""
+    return datetime.now(ZoneInfo(timezone)).date()
+
+
+@dataclass
+class Inputs:
+    """One product's incoming units and waiting lines in one stock."""
+
+    incoming: list[rules.Incoming] = field(default_factory=list)
+    waiting: list[rules.WaitingLine] = field(default_factory=list)
+    # Waiting line ids by (order id, product id): checkout's own answer holds lines written by
+    # bulk_create, which reads no ids back; an order has one line per product.
+    line_ids: dict[tuple[int, int], int] = field(default_factory=dict)
+
+    def project(self, on: date, lead_time_days: int | None) -> rules.Projection:
+        return rules.project(self.waiting, self.incoming, on, lead_time_days)
+
+
+async def load(stock_id: int, product_ids: Sequence[int]) -> dict[int, Inputs]:
+    inputs = {product_id: Inputs() for product_id in product_ids}
+    sources = Subquery(StockSource.filter(stock_id=stock_id).values("source_id"))
+    due = await PurchaseOrderLine.filter(
+        product_id__in=list(product_ids),
+        purchase_order__status=rules.PurchaseOrderStatus.OPEN,
+        purchase_order__source_id__in=sources,
+        quantity_received__lt=F("quantity_ordered"),
+    ).values(
+        "product_id", "quantity_ordered", "quantity_received", "purchase_order__number", "purchase_order__expected_date"
+    )
+    for row in due:
+        inputs[row["product_id"]].incoming.append(
+            rules.Incoming(
+                row["purchase_order__number"],
+                row["purchase_order__expected_date"],
+                row["quantity_ordered"] - row["quantity_received"],
+                rules.PurchaseOrderStatus.OPEN,
+            )
+        )
+    waiting = (
+        await OrderLine.filter(
+            product_id__in=list(product_ids), stock_id=stock_id, backordered__gt=0, stock_tracked=True
+        )
+        .order_by("order_id", "id")
+        .values("id", "order_id", "product_id", "backordered")
+    )
+    for row in waiting:
+        found = inputs[row["product_id"]]
+        found.waiting.append(rules.WaitingLine(row["id"], row["backordered"]))
+        found.line_ids[row["order_id"], row["product_id"]] = row["id"]
+    return inputs
+
+
+async def load_keys(keys: list[tuple[int, int]]) -> list[Inputs]:
+    """A DataLoader's batch: keys are (stock id, product id); a listing has one stock, so two queries."""
+    by_stock: dict[int, list[int]] = {}
+    for stock_id, product_id in keys:
+        by_stock.setdefault(stock_id, []).append(product_id)
+    found = {stock_id: await load(stock_id, ids) for stock_id, ids in by_stock.items()}
+    return [found[stock_id][product_id] for stock_id, product_id in keys]
+
+
+async def quote_dates(
+    decisions: Sequence[rules.LineDecision], store: rules.StockSettings, channel: str | None, on: date, admin: bool
+) -> list[date | None]:
+    """QuoteLine.expectedShipDate: each line projected after every unit already waiting, as checkout would place it."""
+    stock_id = await stock_of_channel(channel)
+    skus = validation.possible_skus(d.sku for d in decisions)
+    products = {p.sku: p for p in await Product.filter(sku__in=skus)} if skus else {}
+    inputs = await load(stock_id, [p.id for p in products.values()])
+    dates: list[date | None] = []
+    for decision in decisions:
+        product = products.get(decision.sku)
+        if product is None:
+            dates.append(None)
+            continue
+        settings = rules.effective_settings(store, product.overrides())
+        projected = inputs[product.id].project(on, settings.backorder_lead_time_days)
+        when = rules.request_availability(projected, decision).expected_ship_date
+        dates.append(rules.visible_date(when, settings, admin))
+    return dates
+
+
+async def order_line_date(
+    line: OrderLine, product: Product, store: rules.StockSettings, inputs: Inputs, on: date, admin: bool
+) -> date | None:
+    """OrderLine.expectedShipDate: the line's place in its stock's projection; null when nothing waits."""
+    if not line.backordered:
+        return None
+    settings = rules.effective_settings(store, product.overrides())
+    line_id = line.id if line.id is not None else inputs.line_ids.get((line.order_id, line.product_id))
+    projected = inputs.project(on, settings.backorder_lead_time_days).by_line().get(line_id) if line_id else None
+    return rules.visible_date(None if projected is None else projected.expected_ship_date, settings, admin)
+
+
+async def promised_dates(
+    stock_id: int, waiting: Sequence[tuple[Product, int]], store: rules.StockSettings, on: date
+) -> dict[int, date | None]:
+    """Checkout: the date the confirmation tells each new waiting line (its told date), by product id.
+
+    Read under checkout's lock, before the new lines exist: each is projected after every unit
+    already waiting, the same date its line then projects to. Nothing waits: no query.
+    """
+    if not waiting:
+        return {}
+    inputs = await load(stock_id, [product.id for product, _ in waiting])
+    dates: dict[int, date | None] = {}
+    for product, units in waiting:
+        lead_time = rules.effective_settings(store, product.overrides()).backorder_lead_time_days
+        dates[product.id] = rules.request_ship_date(inputs[product.id].project(on, lead_time), units)
+    return dates
