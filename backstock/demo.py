@@ -8,6 +8,7 @@ from typing import Any
 
 from backstock.models import Product
 from backstock.resolvers import catalog, config, sources, stock
+from backstock.resolvers.groups import terms
 from backstock.rules import BackorderMode
 
 NOTIFY = BackorderMode.ALLOW_QTY_BELOW_ZERO_AND_NOTIFY
@@ -82,7 +83,7 @@ async def load_demo_data() -> int:
     await sources.upsert_stock(
         {"code": "eu", "name": "EU stock", "sources": ["berlin"], "channels": ["eu"]}, store_config
     )
-    store = store_config.stock_settings()
+    store = terms(store_config)
     created = 0
     for data in PRODUCTS:
         if await Product.exists(sku=data["sku"]):

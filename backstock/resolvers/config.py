@@ -11,6 +11,7 @@ from backstock.models import StoreConfig
 from backstock.models.catalog import STORE_CONFIG_ID
 from backstock.resolvers import validation
 from backstock.resolvers.errors import BadUserInput
+from backstock.resolvers.groups import checked_caps
 
 
 async def load_store_config() -> StoreConfig:
@@ -19,11 +20,14 @@ async def load_store_config() -> StoreConfig:
 
 
 async def update_store_config(changes: dict[str, Any]) -> StoreConfig:
-    """Applies the given fields (absent = unchanged) after checking the whole resulting config."""
+    """Applies the given fields (absent = unchanged) after checking the whole resulting config.
+
+    The 7.3 settings are nullable: an explicit null clears them (every group, no cap).
+    """
     async with in_transaction():
         config = await StoreConfig.get_or_none(id=STORE_CONFIG_ID) or StoreConfig(id=STORE_CONFIG_ID)
         for field, value in changes.items():
-            if value is None:
+            if value is None and field not in rules.CAP_FIELDS:
                 name = rules.contract_name(field)
                 raise BadUserInput(f"{name} cannot be null (omit it to leave it unchanged)", field=name)
             if field == "low_stock_recipients":
@@ -31,5 +35,6 @@ async def update_store_config(changes: dict[str, Any]) -> StoreConfig:
             setattr(config, field, value)
         settings = config.stock_settings()
         validation.stock_settings({name: getattr(settings, name) for name in rules.SETTING_FIELDS}, settings)
+        checked_caps(config.cap_settings(), product_level=False)
         await config.save()
     return config

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -30,9 +30,18 @@ class StockSettings:
     min_sale_quantity: int
     max_sale_quantity: int
     quantity_increments: int
+    backorder_customer_groups: list[str] | None
+    max_backorder_quantity_per_order: int | None
+    max_backorder_quantity_per_customer: int | None
     overridden: list[str] = strawberry.field(
         description="Names (as spelled above) of the settings this product overrides."
     )
+
+
+def _caps(caps: rules.CapSettings) -> dict[str, Any]:
+    """The 7.3 settings as the GraphQL types carry them (a list, not a tuple)."""
+    groups = caps.backorder_customer_groups
+    return {**vars(caps), "backorder_customer_groups": None if groups is None else list(groups)}
 
 
 @described(SETTINGS)
@@ -49,11 +58,16 @@ class InventoryConfig:
     low_stock_recipients: list[str] = strawberry.field(
         description="Addresses the low-stock email goes to; empty: none is sent."
     )
+    backorder_customer_groups: list[str] | None
+    max_backorder_quantity_per_order: int | None
+    max_backorder_quantity_per_customer: int | None
 
     @classmethod
     def of(cls, config: StoreConfig) -> InventoryConfig:
         settings = config.stock_settings()
-        return cls(**vars(settings), low_stock_recipients=list(config.low_stock_recipients))
+        return cls(
+            **vars(settings), low_stock_recipients=list(config.low_stock_recipients), **_caps(config.cap_settings())
+        )
 
 
 @strawberry.type(
@@ -112,7 +126,12 @@ class Product:
         permission_classes=ADMIN, description="[admin] The product's effective stock settings, and which it overrides."
     )
     def stock_settings(self) -> StockSettings | None:
-        return StockSettings(**vars(self.view.settings), overridden=rules.overridden(self.view.product.overrides()))
+        product = self.view.product
+        return StockSettings(
+            **vars(self.view.settings),
+            **_caps(self.view.caps),
+            overridden=rules.overridden(product.overrides()) + rules.overridden_caps(product.cap_overrides()),
+        )
 
     @classmethod
     def of(cls, view: ProductView) -> Product:

@@ -9,9 +9,9 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 from strawberry.dataloader import DataLoader
 
-from backstock import rules
 from backstock.models import ApiKeyRole, SourceItem, StoreConfig
 from backstock.resolvers.config import load_store_config
+from backstock.resolvers.groups import Terms, asserted_group, terms
 from backstock.resolvers.keys import ANONYMOUS, Access, authenticate
 from backstock.settings import Settings
 
@@ -68,5 +68,7 @@ class Context:
     async def store_config(self) -> StoreConfig:
         return await self.store_loader.load(None)
 
-    async def store(self) -> rules.StockSettings:
-        return (await self.store_config()).stock_settings()
+    async def store(self, group: str | None = None, field: str = "customerGroup") -> Terms:
+        """The store defaults in force for the asserted customer group (GUEST when none is named)."""
+        asserted = asserted_group(self.access, group, field)
+        return terms(await self.store_config(), asserted)

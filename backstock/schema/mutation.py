@@ -7,6 +7,7 @@ from typing import Annotated
 import strawberry
 
 from backstock.resolvers import admin, catalog, checkout, config, fulfilment, orders, sources, stock, transfer
+from backstock.resolvers.groups import asserted_group
 from backstock.schema.admin import OutboxMessage
 from backstock.schema.catalog import InventoryConfig, Product
 from backstock.schema.descriptions import OrderNumber, Sku
@@ -56,6 +57,7 @@ class Mutation(KeyMutation, WebhookMutation):
             input.idempotency_key,
             await info.context.store_config(),
             input.channel,
+            asserted_group(info.context.access, input.customer.group, "customer.group"),
         )
         metrics.count_checkout(result if isinstance(result, list) else [])
         if isinstance(result, list):
