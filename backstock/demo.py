@@ -10,6 +10,7 @@ from typing import Any
 
 from backstock.models import Product, PurchaseOrder, StoreConfig
 from backstock.resolvers import catalog, config, projection, purchasing, sources, stock, suppliers
+from backstock.resolvers.groups import terms
 from backstock.rules import BackorderMode
 
 NOTIFY = BackorderMode.ALLOW_QTY_BELOW_ZERO_AND_NOTIFY
@@ -93,7 +94,7 @@ async def load_demo_data(timezone: str = "UTC") -> int:
     await sources.upsert_stock(
         {"code": "eu", "name": "EU stock", "sources": ["berlin"], "channels": ["eu"]}, store_config
     )
-    store = store_config.stock_settings()
+    store = terms(store_config)
     created = 0
     for data in PRODUCTS:
         if await Product.exists(sku=data["sku"]):

@@ -19,6 +19,7 @@ from pydantic import SecretStr
 from backstock.app import create_app
 from backstock.db import migrate
 from backstock.resolvers import catalog, config
+from backstock.resolvers.groups import terms
 from backstock.settings import Settings
 
 ROWS = 1000
@@ -36,7 +37,7 @@ async def measure(url: str) -> float:
     settings = Settings(database_url=url, admin_token=SecretStr(TOKEN), dispatcher_enabled=False, request_timeout=120.0)
     app = create_app(settings)
     async with LifespanManager(app):
-        store = (await config.load_store_config()).stock_settings()
+        store = terms(await config.load_store_config())
         for n in range(ROWS):
             await catalog.create_product(
                 {"sku": f"SKU-{n}", "name": f"Product {n}", "price": Decimal("9.99"), "quantity": 5}, store

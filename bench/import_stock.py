@@ -24,6 +24,7 @@ from tortoise import Tortoise
 
 from backstock.db import migrate, tortoise_config
 from backstock.resolvers import catalog, config
+from backstock.resolvers.groups import terms
 
 PRODUCTS = 1000
 
@@ -32,7 +33,7 @@ async def prepare(url: str) -> None:
     """A catalog of PRODUCTS; the file's rows cycle through it (restocks, every row valid)."""
     await migrate(url)
     await Tortoise.init(config=tortoise_config(url))
-    store = (await config.load_store_config()).stock_settings()
+    store = terms(await config.load_store_config())
     for n in range(PRODUCTS):
         await catalog.create_product({"sku": f"SKU-{n}", "name": f"Product {n}", "price": Decimal("1")}, store)
     await Tortoise.close_connections()

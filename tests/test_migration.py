@@ -1,4 +1,5 @@
-"""Migration 0002 on a phase-1 database: units, flags, reservations and orders move to `default`."""
+"""Migrations on a phase-1 database: units, flags, reservations and orders move to `default` (0002),
+and existing orders become GUEST orders (0006)."""
 
 from __future__ import annotations
 
@@ -55,14 +56,14 @@ def test_phase_1_data_moves_into_the_default_source_stock_and_channel(tmp_path: 
             "SELECT stock.code, reserved, low_stock_alerted FROM stock_item JOIN stock ON stock.id = stock_item.stock_id"
         ).fetchall()
         orders = db.execute(
-            "SELECT channel, stock.code FROM sales_order JOIN stock ON stock.id = sales_order.stock_id"
+            "SELECT channel, stock.code, customer_group FROM sales_order JOIN stock ON stock.id = sales_order.stock_id"
         ).fetchall()
         lines = db.execute("SELECT stock_id FROM order_line").fetchall()
         movements = db.execute("SELECT source_id, stock_id FROM stock_movement ORDER BY id").fetchall()
         product_columns = {row[1] for row in db.execute("PRAGMA table_info(product)")}
     assert item == [("default", 7, 0, 0)]
     assert counters == [("default", 3, 1)]
-    assert orders == [("default", "default")]
+    assert orders == [("default", "default", "GUEST")]
     assert lines == [(1,)]
     assert movements == [(1, None), (None, 1)]
     assert not {"in_stock", "reserved", "low_stock_alerted"} & product_columns

@@ -22,6 +22,7 @@ from backstock.rules.caps import (
     group_settings,
     is_group_code,
     may_backorder,
+    overridden_caps,
     validate_caps,
 )
 
@@ -116,6 +117,22 @@ def test_a_group_not_allowed_sees_no_backorders() -> None:
     assert rules.stock_status(retail, level) is rules.StockStatus.OUT_OF_STOCK
     assert rules.salable_quantity(retail, level) == 0
     assert rules.stock_status(store, level) is rules.StockStatus.BACKORDER
+
+
+@pytest.mark.parametrize(
+    ("product", "names"),
+    [
+        pytest.param(CapSettings(), [], id="nothing-set"),
+        pytest.param(
+            CapSettings((), None, 0),
+            ["backorderCustomerGroups", "maxBackorderQuantityPerCustomer"],
+            id="empty-and-zero-are-set",
+        ),
+        pytest.param(CapSettings(None, -1), ["maxBackorderQuantityPerOrder"], id="lifting-is-an-override"),
+    ],
+)
+def test_overridden_caps_names_what_a_product_sets(product: CapSettings, names: list[str]) -> None:
+    assert overridden_caps(product) == names
 
 
 # ---- validation ----

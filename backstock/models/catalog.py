@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from tortoise import fields
 from tortoise.models import Model
 
-from backstock.rules import SETTING_FIELDS, BackorderMode, StockSettings
+from backstock.rules import SETTING_FIELDS, BackorderMode, CapSettings, StockSettings
 
 if TYPE_CHECKING:
     from backstock.models.inventory import SourceItem, StockItem
@@ -31,12 +31,18 @@ class StoreConfig(Model):
     backorder_lead_time_days = fields.IntField(null=True)
     customers_may_cancel_backorders = fields.BooleanField(default=True, db_default=True)
     low_stock_recipients: fields.Field[list[str]] = fields.JSONField(default=list)
+    backorder_customer_groups: fields.Field[list[str] | None] = fields.JSONField(null=True)
+    max_backorder_quantity_per_order = fields.IntField(null=True)
+    max_backorder_quantity_per_customer = fields.IntField(null=True)
 
     class Meta:
         table = "store_config"
 
     def stock_settings(self) -> StockSettings:
         return StockSettings(**{name: getattr(self, name) for name in SETTING_FIELDS})
+
+    def cap_settings(self) -> CapSettings:
+        return _caps(self)
 
 
 class Product(Model):
@@ -65,6 +71,9 @@ class Product(Model):
         "models.Supplier", related_name="products", null=True, on_delete=fields.SET_NULL
     )
     supplier_id: int | None
+    backorder_customer_groups: fields.Field[list[str] | None] = fields.JSONField(null=True)
+    max_backorder_quantity_per_order = fields.IntField(null=True)
+    max_backorder_quantity_per_customer = fields.IntField(null=True)
 
     source_items: fields.ReverseRelation[SourceItem]
     stock_items: fields.ReverseRelation[StockItem]
@@ -74,3 +83,16 @@ class Product(Model):
 
     def overrides(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in SETTING_FIELDS}
+
+    def cap_overrides(self) -> CapSettings:
+        return _caps(self)
+
+
+def _caps(row: StoreConfig | Product) -> CapSettings:
+    """The 7.3 settings saved on a row (store or product); NULL columns are "not set here"."""
+    groups = row.backorder_customer_groups
+    return CapSettings(
+        None if groups is None else tuple(groups),
+        row.max_backorder_quantity_per_order,
+        row.max_backorder_quantity_per_customer,
+    )

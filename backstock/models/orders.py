@@ -21,6 +21,7 @@ class Order(Model):
     request_fingerprint = fields.CharField(max_length=64)
     created_at = fields.DatetimeField(auto_now_add=True)
     channel = fields.CharField(max_length=32, db_default=DEFAULT_CODE)
+    customer_group = fields.CharField(max_length=32, db_default="GUEST")
     # Nullable only because SQLite cannot add a NOT NULL foreign key to a filled table; always set.
     stock: fields.ForeignKeyNullableRelation[Stock] = fields.ForeignKeyField(
         "models.Stock", related_name="orders", null=True, on_delete=fields.RESTRICT

@@ -5,6 +5,8 @@ their counters are read, then each reservation is a conditional update on the re
 that was read; two stocks never share a row, so their checkouts never contend. The
 lock makes concurrent checkouts queue instead of collide; the condition makes an oversell
 impossible even if a lock were missed (the transaction is then retried on fresh counts).
+Backorder caps (DESIGN.md 7.3) are decided under the same lock: the customer's waiting units
+are read once it is held, so concurrent checkouts of one customer queue behind each other.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -37,7 +39,7 @@ from backstock.models import (
 )
 from backstock.notifications import messages
 from backstock.notifications.outbox import enqueue
-from backstock.resolvers import ledger, projection, validation
+from backstock.resolvers import groups, ledger, projection, validation
 from backstock.resolvers.allocation import settle
 from backstock.resolvers.catalog import ProductView, views_of, with_counts
 from backstock.resolvers.errors import BadUserInput, Conflict
@@ -77,17 +79,33 @@ def _merged(lines: Lines) -> list[tuple[str, int]]:
     return merged
 
 
-async def quote(lines: Lines, store: rules.StockSettings, channel: str | None = None) -> list[rules.LineDecision]:
-    """What checkout would decide for each line now in the channel's stock; reserves nothing."""
+async def quote(
+    lines: Lines, store: groups.Terms, channel: str | None = None, email: str | None = None
+) -> list[rules.LineDecision]:
+    """What checkout would decide for each line now in the channel's stock, for the store's group;
+    reserves nothing. The per-customer cap applies only when the customer's `email` is given."""
     merged = _merged(lines)
     stock_id = await stock_of_channel(channel)
     products = await with_counts(Product.filter(sku__in=validation.possible_skus(s for s, _ in merged)), stock_id)
     views = {v.product.sku: v for v in views_of(products, store, stock_id)}
-    return [rules.decide_line(sku, quantity, _stock(views.get(sku))) for sku, quantity in merged]
+    waiting = None if email is None else await _waiting(email, stock_id, views.values())
+    return [_decide(sku, quantity, views.get(sku), waiting) for sku, quantity in merged]
 
 
-def _stock(view: ProductView | None) -> rules.ProductStock | None:
-    return view.stock if view is not None else None
+async def _waiting(email: str, stock_id: int, views: Iterable[ProductView]) -> dict[int, int]:
+    """The customer's waiting units per product, read only when a per-customer cap applies to a line."""
+    views = list(views)
+    if not groups.needs_waiting([v.caps for v in views]):
+        return {}
+    return await groups.waiting_units(email, stock_id, [v.product.id for v in views])
+
+
+def _decide(sku: str, quantity: int, view: ProductView | None, waiting: dict[int, int] | None) -> rules.LineDecision:
+    """Section 3's decision for the view's group, then the backorder caps (`waiting` None: customer unknown)."""
+    if view is None:
+        return rules.decide_line(sku, quantity, None)
+    known = None if waiting is None else waiting.get(view.product.id, 0)
+    return rules.decide_capped_line(sku, quantity, view.stock, view.caps, known)
 
 
 def _fingerprint(lines: Lines) -> str:
@@ -109,8 +127,10 @@ async def checkout(
     config: StoreConfig,
     channel: str | None,
     today: date,
+    group: str = rules.GUEST,
 ) -> OrderRecord | list[rules.LineError]:
-    """Places the order in the channel's stock, or returns every refused line (nothing is reserved then).
+    """Places the order in the channel's stock for the customer's group, or returns every refused line
+    (nothing is reserved then).
 
     `today` is the store's calendar date: the confirmation tells each waiting line its expected ship date.
     """
@@ -126,7 +146,7 @@ async def checkout(
         return await load_order(first)
     for _ in range(ATTEMPTS):
         try:
-            return await _place(merged, email, name, idempotency_key, fingerprint, config, where)
+            return await _place(merged, email, name, idempotency_key, fingerprint, config, where, group)
         except _Contended:
             continue
         except IntegrityError:
@@ -161,19 +181,20 @@ async def _place(
     fingerprint: str,
     config: StoreConfig,
     where: Where,
+    group: str,
 ) -> OrderRecord | list[rules.LineError]:
-    store = config.stock_settings()
+    store = groups.terms(config, group)
     async with in_transaction():
         items = {e.item.product.sku: e for e in (await lock(where.stock_id, skus=[s for s, _ in merged])).values()}
-        decisions = [
-            (rules.decide_line(sku, q, _stock(_view(items.get(sku), store))), items.get(sku)) for sku, q in merged
-        ]
+        views = {sku: ProductView(e.item.product, e.counts, store, e.item.stock_id) for sku, e in items.items()}
+        waiting = await _waiting(email, where.stock_id, views.values())
+        decisions = [(_decide(sku, q, views.get(sku), waiting), items.get(sku)) for sku, q in merged]
         errors = [d.error for d, _ in decisions if d.error is not None]
         if errors:
             return errors
         for d, entry in decisions:
             if entry is not None:
-                settings = rules.effective_settings(store, entry.item.product.overrides())
+                settings = rules.effective_settings(store.settings, entry.item.product.overrides())
                 level = entry.counts.level
                 validation.counters_fit(
                     settings, rules.StockLevel(level.on_hand, level.reserved + d.requested), "lines"
@@ -192,11 +213,12 @@ async def _place(
             request_fingerprint=fingerprint,
             channel=where.channel,
             stock_id=where.stock_id,
+            customer_group=store.group,
         )
         told = await projection.promised_dates(
             where.stock_id,
             [(e.item.product, d.backordered) for d, e in decisions if e and d.backordered],
-            store,
+            store.settings,
             where.today,
         )
         lines = [_line(order, d, item.item, store, told.get(item.item.product_id)) for d, item in decisions if item]
@@ -213,12 +235,8 @@ async def _place(
     return OrderRecord(order, lines, [], [payment])
 
 
-def _view(entry: Locked | None, store: rules.StockSettings) -> ProductView | None:
-    return ProductView(entry.item.product, entry.counts, store, entry.item.stock_id) if entry is not None else None
-
-
 def _line(
-    order: Order, decision: rules.LineDecision, item: StockItem, store: rules.StockSettings, told: date | None
+    order: Order, decision: rules.LineDecision, item: StockItem, store: groups.Terms, told: date | None
 ) -> OrderLine:
     product = item.product
     return OrderLine(
@@ -232,7 +250,7 @@ def _line(
         ready=decision.in_stock,
         backordered=decision.backordered,
         backorder_message=decision.notice,
-        stock_tracked=rules.effective_settings(store, product.overrides()).manage_stock,
+        stock_tracked=rules.effective_settings(store.settings, product.overrides()).manage_stock,
         told_ship_date=told,
     )
 

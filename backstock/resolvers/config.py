@@ -11,6 +11,7 @@ from backstock.models import StoreConfig
 from backstock.models.catalog import STORE_CONFIG_ID
 from backstock.resolvers import validation
 from backstock.resolvers.errors import BadUserInput
+from backstock.resolvers.groups import checked_caps
 
 
 async def load_store_config() -> StoreConfig:
@@ -21,7 +22,8 @@ async def load_store_config() -> StoreConfig:
 async def update_store_config(changes: dict[str, Any]) -> StoreConfig:
     """Applies the given fields (absent = unchanged) after checking the whole resulting config.
 
-    An explicit null clears a nullable setting (backorderLeadTimeDays: unknown) and is refused elsewhere.
+    An explicit null clears a nullable setting (backorderLeadTimeDays: unknown; the 7.3 settings: every
+    group, no cap) and is refused elsewhere.
     """
     async with in_transaction():
         config = await StoreConfig.get_or_none(id=STORE_CONFIG_ID) or StoreConfig(id=STORE_CONFIG_ID)
@@ -34,5 +36,6 @@ async def update_store_config(changes: dict[str, Any]) -> StoreConfig:
             setattr(config, field, value)
         settings = config.stock_settings()
         validation.stock_settings({name: getattr(settings, name) for name in rules.SETTING_FIELDS}, settings)
+        checked_caps(config.cap_settings(), product_level=False)
         await config.save()
     return config

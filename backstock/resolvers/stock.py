@@ -19,6 +19,7 @@ from backstock.resolvers import ledger, validation
 from backstock.resolvers.allocation import rebalance
 from backstock.resolvers.catalog import ProductView, get_product
 from backstock.resolvers.errors import BadUserInput, unknown_sku
+from backstock.resolvers.groups import terms
 from backstock.resolvers.inventory import Locked, find_source, lock, stock_of_source
 from backstock.resolvers.lowstock import check_sources
 
@@ -70,7 +71,7 @@ async def set_stock_quantity(sku: str, quantity: int, source: str | None, store:
 
     async with in_transaction():
         await change_source_item(sku, where, count, store, "quantity")
-    return await get_product(sku, store.stock_settings())
+    return await get_product(sku, terms(store))
 
 
 async def adjust_stock(sku: str, delta: int, reason: str | None, source: str | None, store: StoreConfig) -> ProductView:
@@ -79,7 +80,7 @@ async def adjust_stock(sku: str, delta: int, reason: str | None, source: str | N
     where = await find_source(source)
     async with in_transaction():
         await add_on_hand(sku, delta, note, where, store)
-    return await get_product(sku, store.stock_settings())
+    return await get_product(sku, terms(store))
 
 
 async def add_on_hand(sku: str, delta: int, note: str | None, where: Source, store: StoreConfig) -> None:
@@ -109,7 +110,7 @@ async def set_stock_status(sku: str, in_stock: bool, source: str | None, store: 
 
     async with in_transaction():
         await change_source_item(sku, where, flag, store, "inStock")
-    return await get_product(sku, store.stock_settings())
+    return await get_product(sku, terms(store))
 
 
 async def set_source_item(
@@ -145,4 +146,4 @@ async def set_source_item(
 
     async with in_transaction():
         await change_source_item(sku, where, set_item, store, "quantity")
-    return await get_product(sku, store.stock_settings())
+    return await get_product(sku, terms(store))

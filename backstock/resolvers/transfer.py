@@ -16,6 +16,7 @@ from backstock.resolvers import ledger
 from backstock.resolvers.allocation import rebalance
 from backstock.resolvers.catalog import ProductView, get_product
 from backstock.resolvers.errors import BadUserInput, unknown_sku
+from backstock.resolvers.groups import terms
 from backstock.resolvers.inventory import Locked, find_source, lock, stock_of_source
 from backstock.resolvers.lowstock import check_sources
 
@@ -59,4 +60,4 @@ async def transfer_stock(sku: str, from_code: str, to_code: str, quantity: int, 
         for items in locked.values():
             await rebalance(items, store)
         await check_sources([product.id], store)
-    return await get_product(sku, store.stock_settings())
+    return await get_product(sku, terms(store))

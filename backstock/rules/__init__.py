@@ -13,6 +13,7 @@ from backstock.rules.allocation import (
 )
 from backstock.rules.caps import (
     BACKORDER_LIMIT_EXCEEDED,
+    CAP_FIELDS,
     EVERY_GROUP,
     GUEST,
     NO_CAP,
@@ -26,6 +27,7 @@ from backstock.rules.caps import (
     group_settings,
     is_group_code,
     may_backorder,
+    overridden_caps,
     validate_caps,
 )
 from backstock.rules.levels import (
@@ -139,6 +141,7 @@ from backstock.rules.stock import (
 __all__ = [
     "BACKORDER_LIMIT_EXCEEDED",
     "BATCH_WINDOW_DAYS",
+    "CAP_FIELDS",
     "EVERY_GROUP",
     "GUEST",
     "MAX_INT",
@@ -221,6 +224,7 @@ __all__ = [
     "order_status",
     "out_of_int_range",
     "overridden",
+    "overridden_caps",
     "payment_status",
     "preorder_availability",
     "preorder_notice",

@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
-from typing import Final, TypeVar, cast
+from typing import Final, TypeVar
 
 from backstock.rules.settings import BackorderMode, SettingViolation, StockSettings, contract_name
 from backstock.rules.stock import LineDecision, LineError, LineErrorCode, ProductStock, decide_line
@@ -34,11 +34,7 @@ GROUP_CODE: Final = re.compile(r"[A-Z0-9_]{1,32}")
 
 _T = TypeVar("_T")
 
-# The contract extends LineErrorCode with BACKORDER_LIMIT_EXCEEDED; stock.py is not ours to edit,
-# so until the wiring adds the member this is its string value (a StrEnum member compares equal).
-BACKORDER_LIMIT_EXCEEDED: Final[LineErrorCode] = LineErrorCode.__members__.get(
-    "BACKORDER_LIMIT_EXCEEDED", cast(LineErrorCode, "BACKORDER_LIMIT_EXCEEDED")
-)
+BACKORDER_LIMIT_EXCEEDED: Final = LineErrorCode.BACKORDER_LIMIT_EXCEEDED
 
 
 def is_group_code(code: str) -> bool:
@@ -69,6 +65,14 @@ class CapSettings:
     backorder_customer_groups: tuple[str, ...] | None = None
     max_backorder_quantity_per_order: int | None = None
     max_backorder_quantity_per_customer: int | None = None
+
+
+CAP_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(CapSettings))
+
+
+def overridden_caps(product: CapSettings) -> list[str]:
+    """Contract names of the 7.3 settings a product sets itself, for `StockSettings.overridden`."""
+    return [contract_name(f) for f in CAP_FIELDS if getattr(product, f) is not None]
 
 
 def effective_caps(store: CapSettings, product: CapSettings) -> CapSettings:
@@ -121,7 +125,7 @@ def validate_caps(level: CapSettings, *, product_level: bool) -> list[SettingVio
 
     Group entries are group codes or "*"; caps are integers >= 0, and -1 (lift the store's cap)
     only at product level. Called by `updateInventoryConfig` (product_level=False) and
-    `updateProductSettings` (product_level=True); each violation is a BAD_USER_INPUT naming its field.
+    `updateStockSettings` (product_level=True); each violation is a BAD_USER_INPUT naming its field.
     """
     found: list[SettingViolation] = []
     for entry in level.backorder_customer_groups or ():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -34,9 +34,18 @@ class StockSettings:
     max_sale_quantity: int
     quantity_increments: int
     backorder_lead_time_days: int | None
+    backorder_customer_groups: list[str] | None
+    max_backorder_quantity_per_order: int | None
+    max_backorder_quantity_per_customer: int | None
     overridden: list[str] = strawberry.field(
         description="Names (as spelled above) of the settings this product overrides."
     )
+
+
+def _caps(caps: rules.CapSettings) -> dict[str, Any]:
+    """The 7.3 settings as the GraphQL types carry them (a list, not a tuple)."""
+    groups = caps.backorder_customer_groups
+    return {**vars(caps), "backorder_customer_groups": None if groups is None else list(groups)}
 
 
 @described(SETTINGS)
@@ -57,6 +66,9 @@ class InventoryConfig:
     customers_may_cancel_backorders: bool = strawberry.field(
         description="Whether customers may cancel their own units that still wait for stock."
     )
+    backorder_customer_groups: list[str] | None
+    max_backorder_quantity_per_order: int | None
+    max_backorder_quantity_per_customer: int | None
 
     @classmethod
     def of(cls, config: StoreConfig) -> InventoryConfig:
@@ -65,6 +77,7 @@ class InventoryConfig:
             **vars(settings),
             low_stock_recipients=list(config.low_stock_recipients),
             customers_may_cancel_backorders=config.customers_may_cancel_backorders,
+            **_caps(config.cap_settings()),
         )
 
 
@@ -124,7 +137,12 @@ class Product:
         permission_classes=ADMIN, description="[admin] The product's effective stock settings, and which it overrides."
     )
     def stock_settings(self) -> StockSettings | None:
-        return StockSettings(**vars(self.view.settings), overridden=rules.overridden(self.view.product.overrides()))
+        product = self.view.product
+        return StockSettings(
+            **vars(self.view.settings),
+            **_caps(self.view.caps),
+            overridden=rules.overridden(product.overrides()) + rules.overridden_caps(product.cap_overrides()),
+        )
 
     @strawberry.field(permission_classes=ADMIN, description="[admin] Who the product is bought from, or null.")
     async def supplier(self, info: Info[Context, None]) -> Supplier | None:

@@ -9,10 +9,10 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 from strawberry.dataloader import DataLoader
 
-from backstock import rules
 from backstock.models import ApiKeyRole, Product, SourceItem, StoreConfig, Supplier
 from backstock.resolvers import projection
 from backstock.resolvers.config import load_store_config
+from backstock.resolvers.groups import Terms, asserted_group, terms
 from backstock.resolvers.keys import ANONYMOUS, Access, authenticate
 from backstock.settings import Settings
 
@@ -88,5 +88,7 @@ class Context:
     async def store_config(self) -> StoreConfig:
         return await self.store_loader.load(None)
 
-    async def store(self) -> rules.StockSettings:
-        return (await self.store_config()).stock_settings()
+    async def store(self, group: str | None = None, field: str = "customerGroup") -> Terms:
+        """The store defaults in force for the asserted customer group (GUEST when none is named)."""
+        asserted = asserted_group(self.access, group, field)
+        return terms(await self.store_config(), asserted)

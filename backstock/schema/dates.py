@@ -61,11 +61,11 @@ async def order_line_date(info: Info[Context, None], line: models.OrderLine) -> 
     product = await info.context.products_loader.load(line.product_id)
     inputs = await info.context.projection_loader.load((line.stock_id, line.product_id))
     store = await info.context.store()
-    return await projection.order_line_date(line, product, store, inputs, _today(info), info.context.is_admin)
+    return await projection.order_line_date(line, product, store.settings, inputs, _today(info), info.context.is_admin)
 
 
 async def quote_dates(
     info: Info[Context, None], decisions: list[rules.LineDecision], channel: str | None
 ) -> list[date | None]:
     store = await info.context.store()
-    return await projection.quote_dates(decisions, store, channel, _today(info), info.context.is_admin)
+    return await projection.quote_dates(decisions, store.settings, channel, _today(info), info.context.is_admin)

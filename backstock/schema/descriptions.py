@@ -34,6 +34,12 @@ SETTINGS: dict[str, str] = {
     "quantity_increments": "Order lines must ask for a multiple of this (1 or more).",
     "backorder_lead_time_days": "Days to add to today for waiting units no purchase order covers (0 or more); "
     "null: unknown.",
+    "backorder_customer_groups": "Customer groups that may backorder; null: every group, [] none, "
+    '["*"] every group (a product lifts a store-wide list). For the others the product behaves as NO_BACKORDERS.',
+    "max_backorder_quantity_per_order": "Units of one order line that may be backordered (0 or more); null: no cap. "
+    "A product sends -1 to lift the store's cap.",
+    "max_backorder_quantity_per_customer": "Backordered units still waiting across one customer's open orders "
+    "for the product in a stock (0 or more); null: no cap. A product sends -1 to lift the store's cap.",
 }
 
 
@@ -99,6 +105,8 @@ describe_enum(
         "ABOVE_MAX_SALE_QUANTITY": "More units than the product's maxSaleQuantity.",
         "NOT_A_QUANTITY_INCREMENT": "Not a multiple of the product's quantityIncrements.",
         "NOT_ENOUGH_STOCK": "More units than are left; the message says how many can be ordered.",
+        "BACKORDER_LIMIT_EXCEEDED": "More backordered units than a backorder cap leaves room for; "
+        "the message says how many more may be backordered.",
     },
 )
 describe_enum(

@@ -42,6 +42,9 @@ class InventoryConfigInput:
         default=strawberry.UNSET,
         description="Addresses the low-stock email goes to: at most 20 valid emails; may be empty, not null.",
     )
+    backorder_customer_groups: list[str] | None = strawberry.UNSET
+    max_backorder_quantity_per_order: int | None = strawberry.UNSET
+    max_backorder_quantity_per_customer: int | None = strawberry.UNSET
 
 
 @described(SETTINGS)
@@ -59,6 +62,9 @@ class StockSettingsInput:
     max_sale_quantity: int | None = strawberry.UNSET
     quantity_increments: int | None = strawberry.UNSET
     backorder_lead_time_days: int | None = strawberry.UNSET
+    backorder_customer_groups: list[str] | None = strawberry.UNSET
+    max_backorder_quantity_per_order: int | None = strawberry.UNSET
+    max_backorder_quantity_per_customer: int | None = strawberry.UNSET
 
 
 @strawberry.input(description="Narrows a product listing; every given condition must hold.")
@@ -113,12 +119,25 @@ class CustomerInput:
         description="Where the order confirmation goes; with the order number, it lets the customer read the order."
     )
     name: str | None = strawberry.field(default=None, description="Shown in emails (1 to 255 printable characters).")
+    group: str | None = strawberry.field(
+        default=None,
+        description="The customer's group (A-Z, 0-9, _; 1 to 32). Needs a STOREFRONT or ADMIN key; GUEST when omitted.",
+    )
 
 
 @strawberry.input(description="The lines of a cart to price and check.")
 class QuoteInput:
     lines: list[LineInput] = strawberry.field(description="1 to 100 lines.")
     channel: str | None = strawberry.field(default=None, description='Sales channel; default "default".')
+    customer_group: str | None = strawberry.field(
+        default=None,
+        description="The shopper's group, as on `product`: needs a STOREFRONT or ADMIN key; GUEST when omitted.",
+    )
+    customer_email: str | None = strawberry.field(
+        default=None,
+        description="With it, the per-customer backorder cap applies to the quote too. "
+        "Needs a STOREFRONT or ADMIN key (it tells how many units the customer has waiting).",
+    )
 
 
 @strawberry.input(

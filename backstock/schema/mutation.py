@@ -20,6 +20,7 @@ from backstock.resolvers import (
     suppliers,
     transfer,
 )
+from backstock.resolvers.groups import asserted_group
 from backstock.schema.admin import OutboxMessage
 from backstock.schema.bulk import BulkMutation
 from backstock.schema.catalog import InventoryConfig, Product
@@ -75,6 +76,7 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation):
             await info.context.store_config(),
             input.channel,
             projection.today(info.context.settings.timezone),
+            asserted_group(info.context.access, input.customer.group, "customer.group"),
         )
         metrics.count_checkout(result if isinstance(result, list) else [])
         if isinstance(result, list):

@@ -150,6 +150,7 @@ class Order:
     lines: list[OrderLine] = strawberry.field(description="One per SKU, in the order of the checkout.")
     shipments: list[Shipment] = strawberry.field(description="The order's shipments, oldest first.")
     channel: str = strawberry.field(description="The sales channel the order came through.")
+    customer_group: str = strawberry.field(description="The customer group the order was placed for (GUEST: none).")
 
     @classmethod
     def of(cls, record: OrderRecord) -> Order:
@@ -170,6 +171,7 @@ class Order:
             lines=[OrderLine.of(ln) for ln in lines],
             shipments=[Shipment.of(s) for s in record.shipments],
             channel=order.channel,
+            customer_group=order.customer_group,
         )
 
 

@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from backstock.models import OutboxStatus
 from backstock.resolvers import admin, catalog, checkout, orders, sources
+from backstock.resolvers.groups import asserted_email
 from backstock.schema import dates
 from backstock.schema.admin import OutboxMessage, StockMovement
 from backstock.schema.catalog import InventoryConfig, Product, ProductConnection
@@ -26,6 +27,10 @@ from backstock.schema.webhooks import WebhookQuery
 
 AppInfo = Info[Context, None]
 CHANNEL = strawberry.argument(description='The sales channel whose stock answers; default "default".')
+GROUP = strawberry.argument(
+    description="The shopper's customer group (A-Z, 0-9, _; 1 to 32): every stock field is computed for it. "
+    "Needs a STOREFRONT or ADMIN key (FORBIDDEN without); null: GUEST."
+)
 
 
 @strawberry.type(description="Catalog, quote and order reads for storefronts; operator reads need an ADMIN key.")
@@ -36,8 +41,9 @@ class Query(KeyQuery, WebhookQuery, OrderListQuery, PurchasingQuery):
         info: AppInfo,
         sku: Annotated[str, strawberry.argument(description="The product's SKU.")],
         channel: Annotated[str | None, CHANNEL] = None,
+        customer_group: Annotated[str | None, GROUP] = None,
     ) -> Product | None:
-        view = await catalog.find_product(sku, await info.context.store(), channel)
+        view = await catalog.find_product(sku, await info.context.store(customer_group), channel)
         return Product.of(view) if view else None
 
     @strawberry.field(description="The catalog, a page at a time, in creation order.")
@@ -59,9 +65,10 @@ class Query(KeyQuery, WebhookQuery, OrderListQuery, PurchasingQuery):
             ProductFilter | None, strawberry.argument(description="Only the products that match it.")
         ] = None,
         channel: Annotated[str | None, CHANNEL] = None,
+        customer_group: Annotated[str | None, GROUP] = None,
     ) -> ProductConnection:
         page = await catalog.list_products(
-            await info.context.store(),
+            await info.context.store(customer_group),
             catalog.DEFAULT_PAGE if first is None else first,
             after,
             filter.skus if filter else None,
@@ -75,7 +82,10 @@ class Query(KeyQuery, WebhookQuery, OrderListQuery, PurchasingQuery):
         self, info: AppInfo, input: Annotated[QuoteInput, strawberry.argument(description="The cart's lines.")]
     ) -> Quote:
         decisions = await checkout.quote(
-            [(ln.sku, ln.quantity) for ln in input.lines], await info.context.store(), input.channel
+            [(ln.sku, ln.quantity) for ln in input.lines],
+            await info.context.store(input.customer_group),
+            input.channel,
+            asserted_email(info.context.access, input.customer_email, "customerEmail"),
         )
         when = await dates.quote_dates(info, decisions, input.channel)
         lines = [QuoteLine.of(d, w) for d, w in zip(decisions, when, strict=True)]
