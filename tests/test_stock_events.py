@@ -85,3 +85,15 @@ async def test_shipping_changes_nothing_a_shopper_sees_and_sends_no_stock_event(
     start = await last_id()
     await api.data(SHIP, {"n": order["number"]})
     assert await stock_events(start) == []
+
+
+async def test_a_product_settings_change_that_changes_what_shoppers_see_sends_events(api: Api) -> None:
+    await api.create_product("MUG", quantity=5)
+    start = await last_id()
+    settings = 'mutation($s: StockSettingsInput!) { updateStockSettings(sku: "MUG", input: $s) { sku } }'
+    await api.data(settings, {"s": {"outOfStockThreshold": 5}})
+    await api.data(settings, {"s": {"minSaleQuantity": 2}})
+    assert await stock_events(start) == [
+        ("STOCK_CHANGED", "MUG", "default", 0),
+        ("OUT_OF_STOCK", "MUG", "default", 0),
+    ]
