@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
+from websockets.exceptions import InvalidStatus
 
 from tests.api import ADMIN_TOKEN, CHECKOUT, Api
 from tests.mailserver import MailServer
@@ -29,9 +30,11 @@ HEARD_WITHIN = 20.0
 
 
 @contextlib.contextmanager
-def server(api: Api, mail_server: MailServer, tmp_path: Path, workers: int = 1) -> Iterator[str]:
+def server(
+    api: Api, mail_server: MailServer, tmp_path: Path, workers: int = 1, extra: dict[str, str] | None = None
+) -> Iterator[str]:
     """A real server on the test database (the test process is then "another process")."""
-    env = server_env(api.settings.database_url, mail_server.port)
+    env = server_env(api.settings.database_url, mail_server.port, **(extra or {}))
     with running_server(env, workers=workers, log=tmp_path / "server.log") as base:
         yield base
 
@@ -142,6 +145,23 @@ async def test_an_unknown_channel_or_too_deep_a_document_is_refused(
             refused = await costly.message(5)
     assert message["payload"]["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "channel"}
     assert "BACKSTOCK_MAX_QUERY_COST" in str(refused["payload"])
+
+
+async def test_a_subscription_outlives_the_request_time_limit_and_origins_are_checked(
+    api: Api, mail_server: MailServer, tmp_path: Path
+) -> None:
+    await api.create_product("PROBE", quantity=5)
+    extra = {"BACKSTOCK_REQUEST_TIMEOUT": "0.5", "BACKSTOCK_CORS_ORIGINS": "https://shop.example"}
+    with server(api, mail_server, tmp_path, extra=extra) as base:
+        with pytest.raises(InvalidStatus) as refused:
+            async with subscribed(base, Origin="https://evil.example"):
+                pass
+        assert refused.value.response.status_code == 403
+        async with subscribed(base, variables={"skus": ["PROBE"]}, Origin="https://shop.example") as subscriber:
+            await hear_probe(base, subscriber)
+            await asyncio.sleep(1.0)
+            await adjust(base, "PROBE", 1)
+            assert (await subscriber.event())["salableQuantity"] >= 7
 
 
 def _worker_of(client_port: int) -> int | None:
