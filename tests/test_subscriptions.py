@@ -134,7 +134,7 @@ async def test_channel_narrows_and_no_channel_hears_every_channel(
             assert (await next_of(every, "CAP"))["channel"] == "eu"
 
 
-async def test_an_unknown_channel_or_too_deep_a_document_is_refused(
+async def test_an_unknown_channel_or_too_costly_a_document_is_refused(
     api: Api, mail_server: MailServer, tmp_path: Path
 ) -> None:
     deep = "subscription { stockChanged { sku " + "__typename " * 400 + "} }"
