@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
+from tortoise.connection import connections
 from websockets.exceptions import InvalidStatus
 
 from tests.api import ADMIN_TOKEN, CHECKOUT, Api
@@ -201,3 +202,23 @@ async def test_every_worker_hears_a_change_made_through_another(
             await adjust(base, "LAMP", -4)
             heard = [await next_of(s, "LAMP") for s in by_worker.values()]
     assert [(e["kind"], e["salableQuantity"]) for e in heard] == [("STOCK_CHANGED", 6)] * 2
+
+
+@pytest.mark.postgres_only
+async def test_a_lost_listen_connection_reconnects_and_catches_up(
+    api: Api, mail_server: MailServer, tmp_path: Path
+) -> None:
+    """Events committed while the worker's LISTEN connection was down arrive once it is back."""
+    await api.create_product("PROBE", quantity=5)
+    await api.create_product("LAMP", quantity=10)
+    with server(api, mail_server, tmp_path) as base:
+        async with subscribed(base, variables={"skus": ["PROBE", "LAMP"]}) as subscriber:
+            await hear_probe(base, subscriber)
+            terminated = await connections.get("default").execute_query_dict(
+                "SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity "
+                "WHERE datname = current_database() AND query LIKE 'LISTEN%' AND pid <> pg_backend_pid()"
+            )
+            assert terminated and all(row["done"] for row in terminated)
+            await api.data('mutation { adjustStock(sku: "LAMP", delta: -4) { sku } }')
+            heard = await next_of(subscriber, "LAMP", seconds=10)
+    assert (heard["kind"], heard["salableQuantity"]) == ("STOCK_CHANGED", 6)
