@@ -1,5 +1,6 @@
-"""The Starlette application: /graphql, /healthz, /readyz, /metrics, /static, and a lifespan that starts the
-database (tortoise's RegisterTortoise, which works under real uvicorn) and the email dispatcher."""
+"""The Starlette application: /graphql (HTTP, and subscriptions over graphql-transport-ws), /healthz, /readyz,
+/metrics, /static, and a lifespan that starts the database (tortoise's RegisterTortoise, which works under
+real uvicorn), the email and webhook dispatchers, and the subscription hub with its LISTEN connection."""
 
 from __future__ import annotations
 
@@ -15,15 +16,18 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.parse_content_type import parse_content_type
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from tortoise.contrib.starlette import RegisterTortoise
 
 from backstock import db
+from backstock.events.broker import Hub
+from backstock.events.listener import listening
 from backstock.events.webhooks import WebhookDispatcher
 from backstock.notifications.dispatcher import Dispatcher
 from backstock.schema import build_schema
@@ -31,7 +35,7 @@ from backstock.schema.context import Context
 from backstock.schema.errors import with_code
 from backstock.settings import Settings, get_settings
 from backstock.web import graphiql, metrics, transport
-from backstock.web.cors import cors
+from backstock.web.cors import allowed_origins, cors
 from backstock.web.request_id import RequestIdStarlette
 
 log = logging.getLogger("backstock")
@@ -46,6 +50,8 @@ class BackstockGraphQL(GraphQL[Context, None]):
             build_schema(settings),
             graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=False,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            allowed_origins=allowed_origins(settings),
         )
         self.settings = settings
 
@@ -130,12 +136,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with RegisterTortoise(app, config=db.tortoise_config(settings.database_url)), _dispatching(settings):
+        async with (
+            RegisterTortoise(app, config=db.tortoise_config(settings.database_url)),
+            _dispatching(settings),
+            hub.running(),
+            listening(settings.database_url, hub),
+        ):
             yield
 
+    hub = Hub(postgres=not settings.is_sqlite)
     graphql = BackstockGraphQL(settings)
     routes: list[BaseRoute] = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics.metrics),
@@ -147,9 +160,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *cors(settings),
         *transport.body_limit(settings.max_body_bytes),
     ]
-    return RequestIdStarlette(
+    app = RequestIdStarlette(
         routes=routes,
         middleware=middleware,
         lifespan=lifespan,
         exception_handlers=transport.exception_handlers(settings.max_body_bytes),
     )
+    app.state.hub = hub
+    return app

@@ -121,6 +121,7 @@ async def test_graphiql_is_served_from_the_package(settings: Settings) -> None:
         assert page.headers["content-type"].startswith("text/html")
         assert not re.search(r"https?://", page.text), "the page must load nothing from another host"
         assert "shouldPersistHeaders: false" in page.text
+        assert "subscriptionUrl: socket.href" in page.text  # stockChanged runs in GraphiQL over ws(s)://
         parser = _References()
         parser.feed(page.text)
         assets = [url for url in parser.urls if not url.startswith("data:")]

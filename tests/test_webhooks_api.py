@@ -276,3 +276,22 @@ async def test_webhooks_are_for_admins_and_deliveries_are_bounded(api: Api) -> N
     assert missing["extensions"] == {"code": "NOT_FOUND", "field": "webhookId"}
     no_events = await api.error(CREATE, {"url": "https://93.184.215.14/", "events": []})
     assert no_events["extensions"] == {"code": "BAD_USER_INPUT", "field": "events"}
+
+
+async def test_stock_events_reach_webhooks_with_their_channel(hooks: Api, receiver: Receiver) -> None:
+    await hooks.create_product("MUG", quantity=1)
+    webhook_id = await register(hooks, receiver, ["OUT_OF_STOCK"])
+    receiver.start()
+    await hooks.checkout(("MUG", 1))
+    await attempt_round(hooks.settings)
+    [delivery] = await deliveries(hooks, webhook_id, "DELIVERED")
+    assert delivery["event"] == "OUT_OF_STOCK"
+    [body] = receiver.accepted.values()
+    assert body["data"] | {"at": None} == {
+        "sku": "MUG",
+        "channel": "default",
+        "stockStatus": "OUT_OF_STOCK",
+        "isSalable": False,
+        "salableQuantity": 0,
+        "at": None,
+    }

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from backstock import rules
+from backstock.events import broker
 from backstock.models import Event, EventKind, Order, OrderLine, Webhook, WebhookDelivery
 
 
@@ -23,28 +24,40 @@ class Occurrence(NamedTuple):
 
 
 async def record(kind: EventKind, occurrences: Sequence[Occurrence]) -> None:
+    await record_all([(kind, o) for o in occurrences])
+
+
+async def record_all(occurrences: Sequence[tuple[EventKind, Occurrence]]) -> None:
     """Call inside the transaction of the change that causes the events: a constant number of queries.
 
     Webhooks are few, so their subscriptions are matched here rather than in SQL (JSON lists are
     queried differently on SQLite and PostgreSQL). bulk_create does not return ids on SQLite, so
-    the events are read back by their uids.
+    the events are read back by their uids, to link deliveries and to announce stock events to
+    subscribers (at commit, see `broker.announce`).
     """
     if not occurrences:
         return
     rows = [
-        Event(kind=kind, data=o.data, order_number=o.order_number, sku=o.sku, channel=o.channel) for o in occurrences
+        Event(kind=kind, data=o.data, order_number=o.order_number, sku=o.sku, channel=o.channel)
+        for kind, o in occurrences
     ]
     await Event.bulk_create(rows)
-    hooks = [hook for hook in await Webhook.filter(active=True) if kind in hook.events]
-    if not hooks:
+    kinds = {row.kind for row in rows}
+    hooks = [hook for hook in await Webhook.filter(active=True) if any(kind in hook.events for kind in kinds)]
+    announced = bool(kinds & broker.STOCK_KINDS)
+    if not hooks and not announced:
         return
-    event_ids = await Event.filter(uid__in=[row.uid for row in rows]).values_list("id", flat=True)
+    written = await Event.filter(uid__in=[row.uid for row in rows]).values_list("uid", "id")
+    ids = {str(uid): event_id for uid, event_id in written}
+    if announced:
+        await broker.announce([ids[str(row.uid)] for row in rows if row.kind in broker.STOCK_KINDS])
     now = datetime.now(UTC)
     await WebhookDelivery.bulk_create(
         [
-            WebhookDelivery(webhook=hook, event_id=event_id, next_attempt_at=now)
-            for event_id in event_ids
+            WebhookDelivery(webhook=hook, event_id=ids[str(row.uid)], next_attempt_at=now)
+            for row in rows
             for hook in hooks
+            if row.kind in hook.events
         ]
     )
 

@@ -12,6 +12,7 @@ from tortoise.expressions import Q
 
 from backstock import rules
 from backstock.events import record as events
+from backstock.events.stock import stock_changed
 from backstock.models import Order, OrderLine, StockItem, StoreConfig
 from backstock.notifications import messages
 from backstock.notifications.outbox import Message, enqueue
@@ -27,7 +28,8 @@ async def settle(
     after: Counts,
     ready_changed: int = 0,
 ) -> None:
-    """Re-balances ready units, then queues the emails the change calls for.
+    """Re-balances ready units, then queues the emails and records the events the change calls for.
+    Every change of a product's counters in a stock passes here, so stock events are decided here.
 
     `ready_changed` is what the caller itself did to ready units (checkout adds in-stock units,
     cancelling removes ready units), so only the remainder is allocated or taken back.
@@ -35,8 +37,14 @@ async def settle(
     change = rules.ready_target(after.level) - (rules.ready_target(before.level) + ready_changed)
     orders = await _move(item.stock_id, item.product_id, change)
     await events.backorders_allocated(item.product.sku, orders, change)
+    settings = rules.effective_settings(store.stock_settings(), item.product.overrides())
+    await stock_changed(item.product.sku, item.stock_id, _state(settings, before), _state(settings, after))
     outgoing = await _ready_notices(orders) + await _low_stock_alert(item, store, after)
     await enqueue(outgoing)
+
+
+def _state(settings: rules.StockSettings, counts: Counts) -> rules.StockState:
+    return rules.stock_state(settings, counts.level, counts.held is not None)
 
 
 async def _move(stock_id: int, product_id: int, units: int) -> set[int]:

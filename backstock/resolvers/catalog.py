@@ -18,7 +18,7 @@ from tortoise.transactions import in_transaction
 
 from backstock import rules
 from backstock.models import DEFAULT_CODE, Channel, MovementReason, Product, Source, SourceItem, Stock, StockItem
-from backstock.resolvers import ledger, suppliers, validation
+from backstock.resolvers import ledger, restate, suppliers, validation
 from backstock.resolvers.errors import BadUserInput, Conflict, unknown_sku
 from backstock.resolvers.groups import Terms, checked_caps
 from backstock.resolvers.inventory import Counts, counters, stock_of_channel
@@ -246,5 +246,7 @@ async def update_stock_settings(sku: str, changes: dict[str, Any], store: Terms)
     product = await Product.get(id=current.product.id)
     settings = _checked_overrides(product, changes, store)
     validation.counters_fit(settings, current.level, "outOfStockThreshold")
-    await product.save(update_fields=[*changes, "updated_at"])
+    async with in_transaction():
+        await product.save(update_fields=[*changes, "updated_at"])
+        await restate.settings_changed(product.id, sku, current.settings, settings)
     return await get_product(sku, store)

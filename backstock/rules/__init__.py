@@ -30,6 +30,12 @@ from backstock.rules.caps import (
     overridden_caps,
     validate_caps,
 )
+from backstock.rules.events import (
+    StockEventKind,
+    StockState,
+    stock_event_kinds,
+    stock_state,
+)
 from backstock.rules.levels import (
     MAX_INT,
     StockLevel,
@@ -178,8 +184,10 @@ __all__ = [
     "PurchaseOrderStatus",
     "RequestAvailability",
     "SettingViolation",
+    "StockEventKind",
     "StockLevel",
     "StockSettings",
+    "StockState",
     "StockStatus",
     "ToldLine",
     "WaitingLine",
@@ -241,6 +249,8 @@ __all__ = [
     "shopper_sees_dates",
     "sold_quantity",
     "split_line",
+    "stock_event_kinds",
+    "stock_state",
     "stock_status",
     "suggested_reorder_quantity",
     "supplier_batches",

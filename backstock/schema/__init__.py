@@ -17,6 +17,7 @@ from backstock.schema.limits import (
 )
 from backstock.schema.mutation import Mutation
 from backstock.schema.query import Query
+from backstock.schema.subscriptions import Subscription
 from backstock.settings import Settings
 
 
@@ -37,6 +38,7 @@ def build_schema(settings: Settings) -> Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=[
             partial(QueryLengthLimit, settings.max_query_length),
             partial(AddValidationRules, rules),

@@ -1,11 +1,15 @@
-"""The per-request context: who is asking (decided once), and the store config loaded at most once."""
+"""The per-request context: who is asking (decided once), and the store config loaded at most once.
+
+A WebSocket connection gets one context for all its operations (strawberry builds it once per
+connection), so its `request` is the WebSocket and its access is decided at connection time.
+"""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
 
-from starlette.requests import HTTPConnection, Request
+from starlette.requests import HTTPConnection
 from starlette.responses import Response
 from strawberry.dataloader import DataLoader
 
@@ -61,7 +65,7 @@ class Context:
     """`access` is decided before any field runs, so permission checks on every field of every row
     are plain reads: a listing of 100 products costs one key lookup, not one per field."""
 
-    request: Request
+    request: HTTPConnection
     response: Response | None
     settings: Settings
     access: Access = ANONYMOUS
@@ -78,7 +82,7 @@ class Context:
     )
 
     @classmethod
-    async def for_request(cls, request: Request, response: Response | None, settings: Settings) -> Context:
+    async def for_request(cls, request: HTTPConnection, response: Response | None, settings: Settings) -> Context:
         return cls(request=request, response=response, settings=settings, access=await identify(request, settings))
 
     @property

@@ -22,6 +22,7 @@ from graphql import (
 )
 from graphql.validation.validate import ValidationAbortedError
 from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+from strawberry.types.graphql import OperationType
 
 log = logging.getLogger("backstock.limits")
 
@@ -195,12 +196,16 @@ class QueryLengthLimit(SchemaExtension):
 class ExecutionTimeLimit(SchemaExtension):
     """Stops executing at the deadline. The time limit acts where a resolver awaits (the database,
     a DataLoader); parsing and validation are synchronous, and the document limits keep them short.
-    A transaction cut short rolls back as on any other error."""
+    A transaction cut short rolls back as on any other error. Subscriptions are meant to last: they
+    are not limited (the validation limits still apply to their documents)."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
 
     async def on_execute(self) -> AsyncIterator[None]:
+        if self.execution_context.operation_type is OperationType.SUBSCRIPTION:
+            yield
+            return
         try:
             async with asyncio.timeout(self.seconds):
                 yield

@@ -1,0 +1,80 @@
+"""The delay from a checkout to the stockChanged event a subscriber receives, p50 and p95.
+
+    .venv/bin/python -m bench.subscriptions [--postgres postgres://...] [--workers 2] [--checkouts 100]
+
+Starts a real `backstock serve` (a fresh SQLite file, or the given PostgreSQL database, migrated
+first), subscribes over graphql-transport-ws to one product, then places checkouts of one unit
+one after another; each changes the salable quantity, so each sends one STOCK_CHANGED. The delay
+runs from sending the checkout request to receiving its event (the request's own time included).
+One subscriber, no other load: a latency figure, not a throughput one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+
+from tests.api import ADMIN_TOKEN, CHECKOUT
+from tests.servers import backstock, free_port, running_server, server_env
+from tests.subscriber import subscribed
+
+CREATE = "mutation($input: ProductInput!) { createProduct(input: $input) { sku } }"
+ADJUST = "mutation($sku: String!) { adjustStock(sku: $sku, delta: 1) { sku } }"
+
+
+async def measure(base: str, checkouts: int) -> list[float]:
+    sku = f"BENCH-SUB-{uuid.uuid4().hex[:8]}"
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        product = {"sku": sku, "name": "Subscription bench", "price": "1.00", "quantity": checkouts + 10}
+        await client.post("/graphql", json={"query": CREATE, "variables": {"input": product}}, headers=admin)
+        async with subscribed(base, variables={"skus": [sku]}) as subscriber:
+            for _ in range(50):  # the subscription starts asynchronously: wait until it hears a change
+                await client.post("/graphql", json={"query": ADJUST, "variables": {"sku": sku}}, headers=admin)
+                if not await subscriber.quiet(0.3):
+                    break
+            else:
+                raise SystemExit("the subscriber heard nothing in 15 s")
+            await subscriber.quiet(0.3)
+            delays = []
+            for i in range(checkouts):
+                order = {"lines": [{"sku": sku, "quantity": 1}], "customer": {"email": f"b{i}@example.com"}}
+                started = time.perf_counter()
+                sent = asyncio.create_task(
+                    client.post("/graphql", json={"query": CHECKOUT, "variables": {"input": order}})
+                )
+                event = await subscriber.event(10)
+                delays.append(time.perf_counter() - started)
+                assert event["sku"] == sku and event["kind"] == "STOCK_CHANGED", event
+                await sent
+    return delays
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postgres", help="a PostgreSQL URL (its database is migrated, products are added)")
+    parser.add_argument("--workers", type=int, default=1, help="server workers (PostgreSQL only)")
+    parser.add_argument("--checkouts", type=int, default=100)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.postgres or f"sqlite://{Path(tmp) / 'bench.sqlite3'}"
+        env = server_env(url, free_port(), BACKSTOCK_DISPATCHER_ENABLED="false")
+        backstock("migrate", env=env)
+        with running_server(env, workers=args.workers, log=Path(tmp) / "server.log") as base:
+            delays = asyncio.run(measure(base, args.checkouts))
+    ms = sorted(d * 1000 for d in delays)
+    p50, p95 = statistics.median(ms), ms[max(0, round(0.95 * len(ms)) - 1)]
+    database = "PostgreSQL" if args.postgres else "SQLite"
+    print(f"checkout -> stockChanged event, {database}, {args.workers} worker(s), {len(ms)} checkouts:")
+    print(f"  p50 {p50:.1f} ms   p95 {p95:.1f} ms   max {ms[-1]:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
