@@ -141,7 +141,7 @@ def _import_stock(args: argparse.Namespace, settings: Settings) -> int:
     try:
         stock_file = csvio.StockFile(args.file)
         try:
-            _run_with_orm(settings, lambda: csvio.import_stock(stock_file, summary))
+            _run_with_orm(settings, lambda: csvio.import_stock(stock_file, summary, settings.timezone))
         finally:
             stock_file.close()
     except csvio.BadFile as exc:

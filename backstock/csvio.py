@@ -20,7 +20,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 
 from backstock import rules
 from backstock.models import SourceItem
-from backstock.resolvers import bulk
+from backstock.resolvers import bulk, projection
 from backstock.resolvers.config import load_store_config
 
 COLUMNS = ("sku", "quantity", "delta", "source")
@@ -118,20 +118,22 @@ class StockFile:
         return Line(number, sku, bulk.StockRow(sku, delta=amount, source=source))
 
 
-async def import_stock(stock_file: StockFile, summary: Summary) -> None:
+async def import_stock(stock_file: StockFile, summary: Summary, timezone: str) -> None:
     """Applies the file batch by batch, naming each failed row as it goes (nothing piles up in memory).
 
     The progress bar goes to stderr and is drawn only on a terminal: rich's default console is
-    stdout, where the failed rows go, and off a terminal it would still print a final bar.
+    stdout, where the failed rows go, and off a terminal it would still print a final bar. The store's
+    calendar date (in `timezone`) is taken once: the dates the rows move are told against it.
     """
     store = await load_store_config()
+    today = projection.today(timezone)
     console = Console(stderr=True)
     columns = (TextColumn("importing"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
     size = stock_file.path.stat().st_size
     with Progress(*columns, console=console, disable=not console.is_terminal) as progress:
         task = progress.add_task("import", total=size)
         for batch in stock_file.batches():
-            results = iter(await bulk.apply_batch([line.row for line in batch if line.row is not None], store))
+            results = iter(await bulk.apply_batch([line.row for line in batch if line.row is not None], store, today))
             for line in batch:
                 reason = line.reason if line.row is None else next(results).error
                 if reason is None:

@@ -4,7 +4,7 @@ supplier's open purchase orders, so expected ship dates show at once."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -87,12 +87,13 @@ PURCHASE_ORDERS: list[tuple[str, int, str, int]] = [
 async def load_demo_data(timezone: str = "UTC") -> int:
     """Creates what is missing (existing SKUs and purchase orders are left alone); returns how many
     products were created."""
-    store_config = await config.update_store_config({"low_stock_recipients": ["merchant@example.com"]})
+    today = projection.today(timezone)
+    store_config = await config.update_store_config({"low_stock_recipients": ["merchant@example.com"]}, today)
     await sources.upsert_source(
-        {"code": "berlin", "name": "Berlin warehouse", "email": "berlin@example.com"}, store_config
+        {"code": "berlin", "name": "Berlin warehouse", "email": "berlin@example.com"}, store_config, today
     )
     await sources.upsert_stock(
-        {"code": "eu", "name": "EU stock", "sources": ["berlin"], "channels": ["eu"]}, store_config
+        {"code": "eu", "name": "EU stock", "sources": ["berlin"], "channels": ["eu"]}, store_config, today
     )
     store = terms(store_config)
     created = 0
@@ -101,15 +102,14 @@ async def load_demo_data(timezone: str = "UTC") -> int:
             continue
         await catalog.create_product({**data, "price": Decimal(data["price"])}, store)
         if data["sku"] in BERLIN:
-            await stock.set_stock_quantity(data["sku"], BERLIN[data["sku"]], "berlin", store_config)
+            await stock.set_stock_quantity(data["sku"], BERLIN[data["sku"]], "berlin", store_config, today)
         created += 1
-    await _purchase_orders(store_config, timezone)
+    await _purchase_orders(store_config, today)
     return created
 
 
-async def _purchase_orders(store_config: StoreConfig, timezone: str) -> None:
+async def _purchase_orders(store_config: StoreConfig, today: date) -> None:
     await suppliers.upsert_supplier({"code": "NORDIC-GOODS", "name": "Nordic Goods", "email": "orders@nordic.example"})
-    today = projection.today(timezone)
     for number, days, sku, units in PURCHASE_ORDERS:
         if await PurchaseOrder.exists(number=number):
             continue

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from decimal import Decimal
 from typing import Any
 
+from backstock.models import Payment, PaymentKind
 from tests.api import Api
 from tests.mailserver import MailServer
 
@@ -62,6 +64,19 @@ async def test_concurrent_requests_cancel_the_waiting_units_once(api: Api) -> No
     assert sum(1 for a in answers if "errors" not in a) == 1
     order = (await api.data(PAYMENTS, {"n": number}))["order"]
     assert (order["lines"][0]["quantityCanceled"], order["paymentStatus"]) == (3, "PARTIALLY_REFUNDED")
+    assert (await api.product("MUG"))["reservedQuantity"] == 2
+    assert await Payment.filter(kind=PaymentKind.REFUND).count() == 1
+
+
+async def test_concurrent_partial_cancellations_refund_each_waiting_unit_once(api: Api) -> None:
+    number = await waiting_order(api)
+    one = [{"sku": "MUG", "quantity": 1}]
+    answers = await asyncio.gather(*(cancel(api, number, lines=one) for _ in range(10)))
+    assert sum(1 for a in answers if "errors" not in a) == 3
+    assert {a["errors"][0]["extensions"]["code"] for a in answers if "errors" in a} == {"BAD_USER_INPUT"}
+    refunds = await Payment.filter(kind=PaymentKind.REFUND).values_list("amount", flat=True)
+    assert sorted(refunds) == [Decimal("10.00")] * 3
+    assert (await api.order(number))["lines"][0]["quantityBackordered"] == 0
     assert (await api.product("MUG"))["reservedQuantity"] == 2
 
 

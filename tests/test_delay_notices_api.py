@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.api import Api
 from tests.mailserver import MailServer
-from tests.test_dates_api import NOTIFY, SILENT, day, purchase_order
+from tests.test_dates_api import NOTIFY, ORDER, SILENT, dates, day, purchase_order
 
 
 def plain(message: object) -> str:
@@ -78,4 +78,24 @@ async def test_silent_mode_sends_no_date_email(api: Api, mail_server: MailServer
     await api.checkout(("MUG", 2), email="a@example.com")
     await sent(api, mail_server)
     await reschedule(api, 9)
+    assert await sent(api, mail_server) == []
+
+
+async def test_the_worked_projection_example_of_the_docs(api: Api, mail_server: MailServer) -> None:
+    """docs/stock-rules.md "Worked projection example", with dates counted from today."""
+    await api.create_product("MUG", backorders=NOTIFY)
+    await purchase_order(api, "PO-A", 9, 5)
+    await purchase_order(api, "PO-B", 19, 3)
+    orders = [
+        (await api.checkout(("MUG", units), email=f"{i}@example.com"))["number"] for i, units in enumerate([3, 2, 2])
+    ]
+    told = [(await api.data(ORDER, {"n": n}))["order"]["lines"][0]["expectedShipDate"] for n in orders]
+    assert told == [day(9), day(9), day(19)]
+    assert (await dates(api, 1))["availability"]["expectedShipDate"] == day(19)
+    assert (await dates(api, 2))["availability"]["expectedShipDate"] is None
+    await sent(api, mail_server)
+    await reschedule(api, 35, "PO-B")
+    assert await sent(api, mail_server) == [("2@example.com", f"Your backorder for order {orders[2]} is delayed")]
+    assert f"expected to ship {day(35)}" in plain(mail_server.messages[0])
+    await reschedule(api, 27, "PO-B")
     assert await sent(api, mail_server) == []

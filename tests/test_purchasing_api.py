@@ -41,6 +41,11 @@ async def act_error(api: Api, mutation: str, number: str = "PO-1", extra: str = 
     return await api.error(f'mutation {{ {mutation}(number: "{number}"{extra}) {{ number }} }}')
 
 
+async def incoming(api: Api, sku: str = "MUG") -> Any:
+    query = "query($s: String!) { product(sku: $s) { incomingQuantity nextRestockDate } }"
+    return (await api.data(query, {"s": sku}))["product"]
+
+
 async def test_a_new_purchase_order_is_a_draft_receiving_at_the_default_source(api: Api) -> None:
     await api.create_product("MUG")
     await api.create_product("CUP")
@@ -85,8 +90,14 @@ async def test_a_used_number_is_a_conflict_and_an_unknown_one_not_found(api: Api
     await api.create_product("MUG")
     await create(api)
     assert (await api.error(CREATE, po_input()))["extensions"]["code"] == "CONFLICT"
-    for mutation in ("submitPurchaseOrder", "receivePurchaseOrder", "cancelPurchaseOrder"):
-        assert (await act_error(api, mutation, "PO-9"))["extensions"]["code"] == "NOT_FOUND"
+    for mutation, extra in [
+        ("submitPurchaseOrder", ""),
+        ("receivePurchaseOrder", ""),
+        ("cancelPurchaseOrder", ""),
+        ("reschedulePurchaseOrder", ', expectedDate: "2030-03-01"'),
+    ]:
+        error = await act_error(api, mutation, "PO-9", extra)
+        assert (error["extensions"]["code"], error["extensions"]["field"]) == ("NOT_FOUND", "number")
 
 
 async def test_lifecycle_conflicts(api: Api) -> None:
@@ -178,8 +189,27 @@ async def test_cancelling_a_partly_received_purchase_order_keeps_received_units(
     await create(api)
     await act(api, "submitPurchaseOrder")
     await api.data(RECEIVE, {"n": "PO-1", "lines": [{"sku": "MUG", "quantity": 2}]})
+    assert await incoming(api) == {"incomingQuantity": 3, "nextRestockDate": "2030-01-10"}
     assert (await act(api, "cancelPurchaseOrder"))["status"] == "CANCELED"
     assert (await api.product("MUG"))["quantity"] == 2
+    assert await incoming(api) == {"incomingQuantity": 0, "nextRestockDate": None}, "the rest left the projection"
+
+
+async def test_a_line_received_in_full_leaves_the_projection(api: Api) -> None:
+    await api.create_product("MUG")
+    await api.create_product("CUP")
+    await create(api, lines=[{"sku": "MUG", "quantity": 5}, {"sku": "CUP", "quantity": 1}])
+    await act(api, "submitPurchaseOrder")
+    await api.data(RECEIVE, {"n": "PO-1", "lines": [{"sku": "MUG", "quantity": 5}]})
+    assert await incoming(api) == {"incomingQuantity": 0, "nextRestockDate": None}
+    assert await incoming(api, "CUP") == {"incomingQuantity": 1, "nextRestockDate": "2030-01-10"}
+
+
+async def test_a_draft_may_be_rescheduled_and_still_counts_for_nothing(api: Api) -> None:
+    await api.create_product("MUG")
+    await create(api)
+    assert (await act(api, "reschedulePurchaseOrder", extra=', expectedDate: "2030-02-01"'))["status"] == "DRAFT"
+    assert await incoming(api) == {"incomingQuantity": 0, "nextRestockDate": None}
 
 
 async def test_listing_filters_by_status_and_sku_in_pages(api: Api) -> None:

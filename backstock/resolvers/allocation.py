@@ -16,6 +16,7 @@ from backstock.events.stock import stock_changed
 from backstock.models import Order, OrderLine, StockItem, StoreConfig
 from backstock.notifications import messages
 from backstock.notifications.outbox import Message, enqueue
+from backstock.resolvers import promises
 from backstock.resolvers.inventory import Counts, Locked, recount
 
 BATCH = 500
@@ -35,7 +36,9 @@ async def settle(
     cancelling removes ready units), so only the remainder is allocated or taken back.
     """
     change = rules.ready_target(after.level) - (rules.ready_target(before.level) + ready_changed)
-    orders = await _move(item.stock_id, item.product_id, change)
+    moved = await _move(item.stock_id, item.product_id, change)
+    promises.changed(item.stock_id, [item.product_id], [line.id for line in moved] if change < 0 else ())
+    orders = {line.order_id for line in moved}
     await events.backorders_allocated(item.product.sku, orders, change)
     settings = rules.effective_settings(store.stock_settings(), item.product.overrides())
     await stock_changed(item.product.sku, item.stock_id, _state(settings, before), _state(settings, after))
@@ -47,13 +50,13 @@ def _state(settings: rules.StockSettings, counts: Counts) -> rules.StockState:
     return rules.stock_state(settings, counts.level, counts.held is not None)
 
 
-async def _move(stock_id: int, product_id: int, units: int) -> set[int]:
-    """Moves `units` from backordered to ready (or back when negative); returns the orders touched."""
+async def _move(stock_id: int, product_id: int, units: int) -> list[OrderLine]:
+    """Moves `units` from backordered to ready (or back when negative); returns the lines moved."""
     if units > 0:
         waiting, room, order = Q(backordered__gt=0), "backordered", ("order_id", "id")
     else:
         waiting, room, order = Q(ready__gt=0), "ready", ("-order_id", "-id")
-    remaining, touched = abs(units), set[int]()
+    remaining, moved = abs(units), list[OrderLine]()
     while remaining > 0:
         lines = (
             await OrderLine.filter(waiting, stock_id=stock_id, product_id=product_id, stock_tracked=True)
@@ -65,12 +68,12 @@ async def _move(stock_id: int, product_id: int, units: int) -> set[int]:
             signed = share if units > 0 else -share
             line.ready += signed
             line.backordered -= signed
-            touched.add(line.order_id)
+            moved.append(line)
         await OrderLine.bulk_update([line for line, _ in plan], fields=["ready", "backordered"], batch_size=BATCH)
         remaining -= sum(share for _, share in plan)
         if len(lines) < BATCH:
             break
-    return touched
+    return moved
 
 
 async def _ready_notices(order_ids: set[int]) -> list[Message]:

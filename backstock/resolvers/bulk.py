@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import Enum
 from itertools import islice
 from typing import TypeVar
 
-from tortoise.transactions import in_transaction
-
 from backstock.models import StoreConfig
-from backstock.resolvers import stock
+from backstock.resolvers import promises, stock
 from backstock.resolvers.catalog import ProductView
 from backstock.resolvers.errors import BackstockError, BadUserInput, UnknownSku
 
@@ -85,24 +84,26 @@ def batches(items: Iterable[T], size: int = BATCH_SIZE) -> Iterator[list[T]]:
         yield batch
 
 
-async def bulk_update_stock(rows: Sequence[StockRow], policy: BulkErrorPolicy, store: StoreConfig) -> BulkResult:
+async def bulk_update_stock(
+    rows: Sequence[StockRow], policy: BulkErrorPolicy, store: StoreConfig, today: date
+) -> BulkResult:
     if len(rows) > MAX_ROWS:
         raise BadUserInput(
             f"rows: at most {MAX_ROWS:,} rows per request, got {len(rows):,}; send them in several requests",
             field="rows",
         )
     if policy is BulkErrorPolicy.REJECT_ALL:
-        return BulkResult(await _all_or_nothing(rows, store))
-    return BulkResult([result for batch in batches(rows) for result in await apply_batch(batch, store)])
+        return BulkResult(await _all_or_nothing(rows, store, today))
+    return BulkResult([result for batch in batches(rows) for result in await apply_batch(batch, store, today)])
 
 
-async def _all_or_nothing(rows: Sequence[StockRow], store: StoreConfig) -> list[RowResult]:
+async def _all_or_nothing(rows: Sequence[StockRow], store: StoreConfig, today: date) -> list[RowResult]:
     """Every row is checked by applying it in one transaction, in order, which is then kept only
     if no row failed: a rule break can depend on the rows before it (the same SKU twice), which
     no check ahead of applying could see."""
     try:
-        async with in_transaction():
-            results = [await _apply(row, store) for row in rows]
+        async with promises.transaction(store.stock_settings(), today):
+            results = [await _apply(row, store, today) for row in rows]
             if any(result.error is not None for result in results):
                 raise _Rejected(results)
     except _Rejected as rejected:
@@ -110,18 +111,19 @@ async def _all_or_nothing(rows: Sequence[StockRow], store: StoreConfig) -> list[
     return results
 
 
-async def apply_batch(rows: Sequence[StockRow], store: StoreConfig) -> list[RowResult]:
-    """One transaction: the valid rows are written, each invalid one is rolled back alone."""
-    async with in_transaction():
-        return [await _apply(row, store) for row in rows]
+async def apply_batch(rows: Sequence[StockRow], store: StoreConfig, today: date) -> list[RowResult]:
+    """One transaction: the valid rows are written, each invalid one is rolled back alone; the
+    promises the batch moves are told once at its end."""
+    async with promises.transaction(store.stock_settings(), today):
+        return [await _apply(row, store, today) for row in rows]
 
 
-async def _apply(row: StockRow, store: StoreConfig) -> RowResult:
+async def _apply(row: StockRow, store: StoreConfig, today: date) -> RowResult:
     try:
         if row.quantity is not None and row.delta is None:
-            view = await stock.set_stock_quantity(row.sku, row.quantity, row.source, store)
+            view = await stock.set_stock_quantity(row.sku, row.quantity, row.source, store, today)
         elif row.delta is not None and row.quantity is None:
-            view = await stock.adjust_stock(row.sku, row.delta, None, row.source, store)
+            view = await stock.adjust_stock(row.sku, row.delta, None, row.source, store, today)
         else:
             raise BadUserInput(
                 "quantity, delta: give exactly one, quantity (a stock count) or delta (units to add or remove)",

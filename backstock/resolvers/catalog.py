@@ -6,6 +6,7 @@ import base64
 import binascii
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
@@ -18,7 +19,7 @@ from tortoise.transactions import in_transaction
 
 from backstock import rules
 from backstock.models import DEFAULT_CODE, Channel, MovementReason, Product, Source, SourceItem, Stock, StockItem
-from backstock.resolvers import ledger, restate, suppliers, validation
+from backstock.resolvers import ledger, promises, restate, suppliers, validation
 from backstock.resolvers.errors import BadUserInput, Conflict, unknown_sku
 from backstock.resolvers.groups import Terms, checked_caps
 from backstock.resolvers.inventory import Counts, counters, stock_of_channel
@@ -240,7 +241,7 @@ async def update_product(
     return await get_product(sku, store)
 
 
-async def update_stock_settings(sku: str, changes: dict[str, Any], store: Terms) -> ProductView:
+async def update_stock_settings(sku: str, changes: dict[str, Any], store: Terms, today: date) -> ProductView:
     """Omitted fields stay, None means "follow the store default again"."""
     current = await get_product(sku, store)
     product = await Product.get(id=current.product.id)
@@ -249,4 +250,6 @@ async def update_stock_settings(sku: str, changes: dict[str, Any], store: Terms)
     async with in_transaction():
         await product.save(update_fields=[*changes, "updated_at"])
         await restate.settings_changed(product.id, sku, current.settings, settings)
+        if promises.LEAD_TIME in changes:
+            await promises.retell([product.id], store.settings, today)
     return await get_product(sku, store)

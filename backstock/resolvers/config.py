@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -9,7 +10,7 @@ from tortoise.transactions import in_transaction
 from backstock import rules
 from backstock.models import StoreConfig
 from backstock.models.catalog import STORE_CONFIG_ID
-from backstock.resolvers import validation
+from backstock.resolvers import promises, validation
 from backstock.resolvers.errors import BadUserInput
 from backstock.resolvers.groups import checked_caps
 
@@ -19,11 +20,12 @@ async def load_store_config() -> StoreConfig:
     return await StoreConfig.get_or_none(id=STORE_CONFIG_ID) or StoreConfig(id=STORE_CONFIG_ID)
 
 
-async def update_store_config(changes: dict[str, Any]) -> StoreConfig:
+async def update_store_config(changes: dict[str, Any], today: date) -> StoreConfig:
     """Applies the given fields (absent = unchanged) after checking the whole resulting config.
 
     An explicit null clears a nullable setting (backorderLeadTimeDays: unknown; the 7.3 settings: every
-    group, no cap) and is refused elsewhere.
+    group, no cap) and is refused elsewhere. A new backorderLeadTimeDays moves the dates of uncovered
+    waiting units: their customers are told in the same transaction.
     """
     async with in_transaction():
         config = await StoreConfig.get_or_none(id=STORE_CONFIG_ID) or StoreConfig(id=STORE_CONFIG_ID)
@@ -38,4 +40,6 @@ async def update_store_config(changes: dict[str, Any]) -> StoreConfig:
         validation.stock_settings({name: getattr(settings, name) for name in rules.SETTING_FIELDS}, settings)
         checked_caps(config.cap_settings(), product_level=False)
         await config.save()
+        if promises.LEAD_TIME in changes:
+            await promises.retell(None, settings, today)
     return config

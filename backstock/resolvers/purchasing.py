@@ -156,9 +156,12 @@ async def _move_and_tell(
     return po
 
 
-async def receive_purchase_order(number: str, lines: Sequence[Line] | None, store: StoreConfig) -> PurchaseOrder:
-    """Without `lines`, everything still due. Once nothing is due the purchase order is RECEIVED."""
-    async with in_transaction():
+async def receive_purchase_order(
+    number: str, lines: Sequence[Line] | None, store: StoreConfig, today: date
+) -> PurchaseOrder:
+    """Without `lines`, everything still due. Once nothing is due the purchase order is RECEIVED.
+    A receipt whose units do not count on hand (the source item out of stock) delays those it covered."""
+    async with promises.transaction(store.stock_settings(), today):
         po = await _load(number, lock=True)
         if po.status is not Status.OPEN:
             raise Conflict(f"number: purchase order {number!r} is {po.status}; cannot receive it", field="number")

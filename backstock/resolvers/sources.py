@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, cast
 
 from tortoise.expressions import Q
-from tortoise.transactions import in_transaction
 
 from backstock.models import (
     DEFAULT_CODE,
@@ -26,7 +26,7 @@ from backstock.models import (
     StockSource,
     StoreConfig,
 )
-from backstock.resolvers import validation
+from backstock.resolvers import promises, validation
 from backstock.resolvers.allocation import rebalance
 from backstock.resolvers.errors import BadUserInput, Conflict
 from backstock.resolvers.inventory import lock, stock_of_source
@@ -67,14 +67,14 @@ async def _in_stock(
         await rebalance(locked, store)
 
 
-async def upsert_source(data: dict[str, Any], store: StoreConfig) -> Source:
+async def upsert_source(data: dict[str, Any], store: StoreConfig, today: date) -> Source:
     """Omitted fields keep their value on update; an explicit null email clears it."""
     code = validation.code(data["code"], "code")
     name = validation.name(data["name"])
     email = data.get("email")
     if email is not None:
         email = validation.email(email, "email")
-    async with in_transaction():
+    async with promises.transaction(store.stock_settings(), today):
         source = await Source.filter(code=code).select_for_update().first()
         if source is None:
             return await Source.create(code=code, name=name, enabled=data.get("enabled") is not False, email=email)
@@ -97,7 +97,7 @@ async def upsert_source(data: dict[str, Any], store: StoreConfig) -> Source:
     return source
 
 
-async def upsert_stock(data: dict[str, Any], store: StoreConfig) -> StockRecord:
+async def upsert_stock(data: dict[str, Any], store: StoreConfig, today: date) -> StockRecord:
     code = validation.code(data["code"], "code")
     name = validation.name(data["name"])
     source_codes = [validation.code(c, "sources") for c in data["sources"]]
@@ -109,7 +109,7 @@ async def upsert_stock(data: dict[str, Any], store: StoreConfig) -> StockRecord:
         for field, codes in (("sources", source_codes), ("channels", channel_codes)):
             if DEFAULT_CODE not in codes:
                 raise BadUserInput(f"{field}: the default stock always keeps {DEFAULT_CODE!r}", field=field)
-    async with in_transaction():
+    async with promises.transaction(store.stock_settings(), today):
         sources = {s.code: s for s in await Source.filter(code__in=source_codes)}
         if missing := [c for c in source_codes if c not in sources]:
             raise BadUserInput(f"sources: no source {missing[0]!r}", field="sources")

@@ -9,13 +9,13 @@ stock count. A source outside every stock moves no stock's counters.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import date
 
 from tortoise.expressions import F
-from tortoise.transactions import in_transaction
 
 from backstock import rules
 from backstock.models import MovementReason, Product, Source, SourceItem, StockMovement, StoreConfig
-from backstock.resolvers import ledger, validation
+from backstock.resolvers import ledger, promises, validation
 from backstock.resolvers.allocation import rebalance
 from backstock.resolvers.catalog import ProductView, get_product
 from backstock.resolvers.errors import BadUserInput, unknown_sku
@@ -61,7 +61,9 @@ async def _on_hand(
     return [ledger.movement(item.product_id, reason, on_hand=delta, note=note, source_id=item.source_id)]
 
 
-async def set_stock_quantity(sku: str, quantity: int, source: str | None, store: StoreConfig) -> ProductView:
+async def set_stock_quantity(
+    sku: str, quantity: int, source: str | None, store: StoreConfig, today: date
+) -> ProductView:
     """A stock count: the new figure is the truth; promises beyond it return to backordered."""
     validation.not_negative(quantity, "quantity")
     where = await find_source(source)
@@ -69,16 +71,18 @@ async def set_stock_quantity(sku: str, quantity: int, source: str | None, store:
     async def count(item: SourceItem) -> list[StockMovement]:
         return await _on_hand(item, quantity - item.quantity, MovementReason.STOCK_COUNT, None, "quantity")
 
-    async with in_transaction():
+    async with promises.transaction(store.stock_settings(), today):
         await change_source_item(sku, where, count, store, "quantity")
     return await get_product(sku, terms(store))
 
 
-async def adjust_stock(sku: str, delta: int, reason: str | None, source: str | None, store: StoreConfig) -> ProductView:
+async def adjust_stock(
+    sku: str, delta: int, reason: str | None, source: str | None, store: StoreConfig, today: date
+) -> ProductView:
     """A restock (delta > 0) or shrinkage (delta < 0); on hand never goes below 0."""
     note = validation.name(reason, "reason") if reason is not None else None
     where = await find_source(source)
-    async with in_transaction():
+    async with promises.transaction(store.stock_settings(), today):
         await add_on_hand(sku, delta, note, where, store)
     return await get_product(sku, terms(store))
 
@@ -99,7 +103,9 @@ async def add_on_hand(sku: str, delta: int, note: str | None, where: Source, sto
     await change_source_item(sku, where, adjust, store, "delta")
 
 
-async def set_stock_status(sku: str, in_stock: bool, source: str | None, store: StoreConfig) -> ProductView:
+async def set_stock_status(
+    sku: str, in_stock: bool, source: str | None, store: StoreConfig, today: date
+) -> ProductView:
     """The source item's status: off, its units stop counting for its stock."""
     where = await find_source(source)
 
@@ -108,7 +114,7 @@ async def set_stock_status(sku: str, in_stock: bool, source: str | None, store: 
         item.in_stock = in_stock
         return []
 
-    async with in_transaction():
+    async with promises.transaction(store.stock_settings(), today):
         await change_source_item(sku, where, flag, store, "inStock")
     return await get_product(sku, terms(store))
 
@@ -121,6 +127,7 @@ async def set_source_item(
     threshold: int | None,
     clear_threshold: bool,
     store: StoreConfig,
+    today: date,
 ) -> ProductView:
     """Omitted fields keep their value; a new quantity is a stock count at that source."""
     if quantity is not None:
@@ -144,6 +151,6 @@ async def set_source_item(
             return []
         return await _on_hand(item, quantity - item.quantity, MovementReason.STOCK_COUNT, None, "quantity")
 
-    async with in_transaction():
+    async with promises.transaction(store.stock_settings(), today):
         await change_source_item(sku, where, set_item, store, "quantity")
     return await get_product(sku, terms(store))

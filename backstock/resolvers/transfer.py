@@ -8,11 +8,12 @@ allocated.
 
 from __future__ import annotations
 
+from datetime import date
+
 from tortoise.expressions import F
-from tortoise.transactions import in_transaction
 
 from backstock.models import MovementReason, Product, SourceItem, StoreConfig
-from backstock.resolvers import ledger
+from backstock.resolvers import ledger, promises
 from backstock.resolvers.allocation import rebalance
 from backstock.resolvers.catalog import ProductView, get_product
 from backstock.resolvers.errors import BadUserInput, unknown_sku
@@ -21,14 +22,16 @@ from backstock.resolvers.inventory import Locked, find_source, lock, stock_of_so
 from backstock.resolvers.lowstock import check_sources
 
 
-async def transfer_stock(sku: str, from_code: str, to_code: str, quantity: int, store: StoreConfig) -> ProductView:
+async def transfer_stock(
+    sku: str, from_code: str, to_code: str, quantity: int, store: StoreConfig, today: date
+) -> ProductView:
     if quantity < 1:
         raise BadUserInput(f"quantity must be 1 or more, got {quantity}", field="quantity")
     origin = await find_source(from_code, "fromSource")
     target = await find_source(to_code, "toSource")
     if origin.id == target.id:
         raise BadUserInput(f"toSource: units must move to another source than {from_code!r}", field="toSource")
-    async with in_transaction():
+    async with promises.transaction(store.stock_settings(), today):
         product = await Product.get_or_none(sku=sku)
         if product is None:
             raise unknown_sku(sku)

@@ -81,6 +81,7 @@ class BulkMutation:
             [row.row() for row in rows],
             error_policy or bulk.BulkErrorPolicy.REJECT_ALL,
             await info.context.store_config(),
+            info.context.today(),
         )
         return BulkStockResult(
             applied=result.applied, failed=result.failed, rows=[StockRowResult.of(row) for row in result.rows]

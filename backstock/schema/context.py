@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
+from datetime import date
 
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
@@ -88,6 +89,10 @@ class Context:
     @property
     def is_admin(self) -> bool:
         return self.access.is_admin
+
+    def today(self) -> date:
+        """The store's calendar date (BACKSTOCK_TIMEZONE), which resolvers take as an argument."""
+        return projection.today(self.settings.timezone)
 
     async def store_config(self) -> StoreConfig:
         return await self.store_loader.load(None)

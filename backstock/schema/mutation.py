@@ -99,9 +99,11 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation):
         description="[admin] Changes store-wide defaults; the whole result is validated before it is saved.",
     )
     async def update_inventory_config(
-        self, input: Annotated[InventoryConfigInput, strawberry.argument(description="The defaults to change.")]
+        self,
+        info: AppInfo,
+        input: Annotated[InventoryConfigInput, strawberry.argument(description="The defaults to change.")],
     ) -> InventoryConfig:
-        return InventoryConfig.of(await config.update_store_config(changes(input)))
+        return InventoryConfig.of(await config.update_store_config(changes(input), info.context.today()))
 
     @strawberry.mutation(permission_classes=ADMIN, description="[admin] Adds a product with its stock on hand.")
     async def create_product(
@@ -133,7 +135,8 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation):
             strawberry.argument(description="The overrides to set (null: follow the store default)."),
         ],
     ) -> Product:
-        view = await catalog.update_stock_settings(sku, changes(input), await info.context.store())
+        store, today = await info.context.store(), info.context.today()
+        view = await catalog.update_stock_settings(sku, changes(input), store, today)
         return Product.of(view)
 
     @strawberry.mutation(
@@ -148,7 +151,11 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation):
         quantity: Annotated[int, strawberry.argument(description="Units counted on hand (0 or more).")],
         source_code: Annotated[str | None, SOURCE] = None,
     ) -> Product:
-        return Product.of(await stock.set_stock_quantity(sku, quantity, source_code, await info.context.store_config()))
+        return Product.of(
+            await stock.set_stock_quantity(
+                sku, quantity, source_code, await info.context.store_config(), info.context.today()
+            )
+        )
 
     @strawberry.mutation(
         permission_classes=ADMIN,
@@ -169,7 +176,11 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation):
         ] = None,
         source_code: Annotated[str | None, SOURCE] = None,
     ) -> Product:
-        return Product.of(await stock.adjust_stock(sku, delta, reason, source_code, await info.context.store_config()))
+        return Product.of(
+            await stock.adjust_stock(
+                sku, delta, reason, source_code, await info.context.store_config(), info.context.today()
+            )
+        )
 
     @strawberry.mutation(
         permission_classes=ADMIN,
@@ -185,7 +196,11 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation):
         ],
         source_code: Annotated[str | None, SOURCE] = None,
     ) -> Product:
-        return Product.of(await stock.set_stock_status(sku, in_stock, source_code, await info.context.store_config()))
+        return Product.of(
+            await stock.set_stock_status(
+                sku, in_stock, source_code, await info.context.store_config(), info.context.today()
+            )
+        )
 
     @strawberry.mutation(
         permission_classes=ADMIN,
@@ -256,7 +271,8 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation):
     async def upsert_source(
         self, info: AppInfo, input: Annotated[SourceInput, strawberry.argument(description="The source, by code.")]
     ) -> Source:
-        return Source.of(await sources.upsert_source(changes(input), await info.context.store_config()))
+        store, today = await info.context.store_config(), info.context.today()
+        return Source.of(await sources.upsert_source(changes(input), store, today))
 
     @strawberry.mutation(
         permission_classes=ADMIN,
@@ -265,7 +281,8 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation):
     async def upsert_stock(
         self, info: AppInfo, input: Annotated[StockInput, strawberry.argument(description="The stock, by code.")]
     ) -> Stock:
-        return Stock.of(await sources.upsert_stock(changes(input), await info.context.store_config()))
+        store, today = await info.context.store_config(), info.context.today()
+        return Stock.of(await sources.upsert_stock(changes(input), store, today))
 
     @strawberry.mutation(
         permission_classes=ADMIN,
@@ -294,6 +311,7 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation):
             notify_for_quantity_below,
             bool(clear_notify_for_quantity_below),
             await info.context.store_config(),
+            info.context.today(),
         )
         return Product.of(view)
 
@@ -310,5 +328,7 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation):
             int, strawberry.argument(description="Units to move, 1 or more, free in the sending stock.")
         ],
     ) -> Product:
-        view = await transfer.transfer_stock(sku, from_source, to_source, quantity, await info.context.store_config())
+        view = await transfer.transfer_stock(
+            sku, from_source, to_source, quantity, await info.context.store_config(), info.context.today()
+        )
         return Product.of(view)
