@@ -3,7 +3,8 @@
     .venv/bin/python -m bench.run [--postgres postgres://...] [--seconds 8] [--quick]
 
 Workloads (issues 5 and 15): a 100-product listing with every stock field through GraphQL,
-and the same SQL and JSON from a bare Starlette endpoint (the listing floor); a hot-SKU
+and the same SQL and JSON from a bare Starlette endpoint (the listing floor); the shopper's
+listing anonymously and with a STOREFRONT key asserting a customer group (issue 11); a hot-SKU
 checkout storm of 64 shoppers through GraphQL, and the same storm against a bare endpoint
 running a checkout's SQL in one transaction (the checkout floor), oversell checked on both;
 each on a 1,000-product catalog and on 100,000 products with 1,000,000 order lines; on
@@ -26,7 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -35,7 +36,7 @@ import asyncpg
 import httpx
 from pydantic import SecretStr
 
-from bench import dataset
+from bench import dataset, shopper
 from bench.load import Request, Result, hammer
 from bench.setups import Setup, env_for, setups
 from bench.statements import statement_log
@@ -107,10 +108,12 @@ async def prepare(setup: Setup) -> None:
         dataset.load_sqlite(setup.url.removeprefix("sqlite://"), setup.catalog, setup.lines, setup.hot_stock)
 
 
-async def listing(base: str, path: str, seconds: float) -> Result:
+async def listing(
+    base: str, path: str, seconds: float, query: str = LISTING, headers: Mapping[str, str] = AUTH
+) -> Result:
     async def ask(client: httpx.AsyncClient, _: int) -> bool:
         if path == "/graphql":
-            response = await client.post(path, json={"query": LISTING}, headers=AUTH)
+            response = await client.post(path, json={"query": query}, headers=headers)
         else:
             response = await client.get(path)
         page = response.json()["data"]["products"] if response.status_code == 200 else None
@@ -120,6 +123,12 @@ async def listing(base: str, path: str, seconds: float) -> Result:
         return True
 
     return await hammer(base, ask, concurrency=16, seconds=seconds)
+
+
+async def storefront_listing(base: str, seconds: float) -> Result:
+    """The shopper listing with a STOREFRONT key asserting a customer group (issue 11)."""
+    headers = await shopper.storefront_headers(base)
+    return await listing(base, "/graphql", seconds, shopper.GROUP_LISTING, headers)
 
 
 async def buy(client: httpx.AsyncClient, shopper: int) -> bool:
@@ -255,6 +264,10 @@ async def measure(setup: Setup, seconds: float, run: Run) -> list[str]:
     log = run.log(setup, "backstock")
     with running_server(env_for(setup.url), workers=setup.workers, log=log) as base:
         api = await run.attempt(f"listing (GraphQL), {setup.label}", log, listing(base, "/graphql", seconds))
+        anonymous = await run.attempt(
+            f"anonymous listing, {setup.label}", log, listing(base, "/graphql", seconds, shopper.ANONYMOUS_LISTING, {})
+        )
+        keyed = await run.attempt(f"storefront listing, {setup.label}", log, storefront_listing(base, seconds))
         orders = await run.attempt(f"checkout storm, {setup.label}", log, storm(base, buy, seconds))
     log = run.log(setup, "floor")
     with floor_server(setup.url, setup.workers, log) as base:
@@ -268,6 +281,13 @@ async def measure(setup: Setup, seconds: float, run: Run) -> list[str]:
             f"{queries} SQL/request; {share(api, floor)} of floor; loaded in {loaded:.0f} s",
         ),
         row("listing floor (Starlette)", setup, floor, f"{queries} SQL/request, same JSON"),
+        row("listing, anonymous shopper", setup, anonymous, "shopper fields, no key"),
+        row(
+            "listing, STOREFRONT key + group",
+            setup,
+            keyed,
+            f"same fields, group {shopper.GROUP}; {share(keyed, anonymous)} of anonymous",
+        ),
     ]
     for name, result, sku, extra in [
         ("checkout storm", orders, dataset.HOT_SKU, f"{share(orders, floor_orders)} of floor"),

@@ -30,12 +30,15 @@ def test_benchmarks_run_and_find_no_oversell(tmp_path: Path) -> None:
     assert [r.split(" | ")[0] for r in rows] == [
         "| listing (GraphQL)",
         "| listing floor (Starlette)",
+        "| listing, anonymous shopper",
+        "| listing, STOREFRONT key + group",
         "| checkout storm",
         "| checkout floor (Starlette)",
     ]
     assert "3 SQL/request" in rows[0]
-    assert "40 orders of 40; oversell: none" in rows[2] and "% of floor" in rows[2]
-    assert "40 orders of 40; oversell: none" in rows[3]
+    assert "% of anonymous" in rows[3]
+    assert "40 orders of 40; oversell: none" in rows[4] and "% of floor" in rows[4]
+    assert "40 orders of 40; oversell: none" in rows[5]
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "sqlite-1w-300p-400l-backstock.log",
         "sqlite-1w-300p-400l-floor.log",

@@ -33,10 +33,12 @@ async def test_the_per_order_cap_refuses_a_line_with_too_many_backordered_units(
 
 async def test_caps_change_no_stock_field(api: Api) -> None:
     await api.create_product("BAG", quantity=2, backorders=NOTIFY, outOfStockThreshold=-20)
-    before = await product_for(api, "BAG", None, None)
+    read = '{ product(sku: "BAG") { availability(quantity: 5) { inStockQuantity backorderedQuantity message } } }'
+    before = await product_for(api, "BAG", None, None), await api.data(read)
     await store_caps(api, maxBackorderQuantityPerOrder=0, maxBackorderQuantityPerCustomer=0)
-    assert await product_for(api, "BAG", None, None) == before
-    assert before["salableQuantity"] == 22 and before["backorderMessage"] is not None
+    assert (await product_for(api, "BAG", None, None), await api.data(read)) == before
+    assert before[0]["salableQuantity"] == 22 and before[0]["backorderMessage"] is not None
+    assert before[1]["product"]["availability"]["backorderedQuantity"] == 3
 
 
 async def test_the_cap_is_checked_last_and_only_for_backordered_units(api: Api) -> None:
@@ -153,4 +155,30 @@ async def test_a_storm_over_the_per_order_cap_backorders_no_line_past_it(api: Ap
     assert {refusal(r) for r in results if r["__typename"] == "CheckoutRejected"} == {limit(3, "HOT")}
     product = await api.product("HOT")
     assert (product["reservedQuantity"], product["backorderedQuantity"]) == (12, 2)
+    await assert_ledger_matches_counters()
+
+
+@pytest.mark.slow
+async def test_a_storm_of_a_group_that_may_backorder_never_sells_past_its_salable_quantity(api: Api) -> None:
+    await store_caps(api, backorderCustomerGroups=["B2B"], maxBackorderQuantityPerOrder=2)
+    await api.create_product("HOT", quantity=4, backorders=NOTIFY, outOfStockThreshold=-4)
+    storefront = await key(api)
+    wholesale = (checkout(api, ("HOT", 2), email=f"b{i}@example.com", group="B2B", token=storefront) for i in range(20))
+    retail = (checkout(api, ("HOT", 5), email=f"r{i}@example.com") for i in range(10))
+    async with asyncio.timeout(STORM_SECONDS):
+        results = await asyncio.gather(*wholesale, *retail)
+    placed = [r for r in results if r["__typename"] == "Order"]
+    assert {r["customerGroup"] for r in placed} == {"B2B"}
+    assert sorted((r["lines"][0]["quantityReadyToShip"], r["lines"][0]["quantityBackordered"]) for r in placed) == [
+        (0, 2),
+        (0, 2),
+        (2, 0),
+        (2, 0),
+    ]
+    refused = [refusal(r)[0] for r in results if r["__typename"] == "CheckoutRejected"]
+    assert refused[:16] == ["OUT_OF_STOCK"] * 16
+    assert len(refused) == 26 and set(refused[16:]) <= {"NOT_ENOUGH_STOCK", "OUT_OF_STOCK"}
+    product = await api.product("HOT")
+    assert (product["reservedQuantity"], product["backorderedQuantity"]) == (8, 4)
+    assert (await product_for(api, "HOT", "B2B", storefront))["salableQuantity"] == 0
     await assert_ledger_matches_counters()
