@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from backstock.notifications.dispatcher import Dispatcher
+from backstock.notifications.unsubscribe import unsubscribe_link
 from tests.api import Api
 from tests.mailserver import MailServer
 
@@ -182,3 +183,27 @@ async def test_every_way_back_to_salable_sends_the_alerts(api: Api, mail_server:
     alerted = [m["Subject"] for m in await mail_server.wait_for(2) if m["To"] == "ann@example.com"]
     assert alerted[1:] == ["Product LAMP is back in stock"]
     assert await subscribers(api, "LAMP") == 0
+
+
+async def test_the_servers_unsubscribe_page_asks_on_get_and_ends_the_alert_on_post(
+    api: Api, mail_server: MailServer
+) -> None:
+    await api.create_product("LAMP")
+    await subscribe(api, "LAMP", "ann@example.com")
+    await send(api, page="http://backstock.test/unsubscribe")
+    (confirmation,) = await mail_server.wait_for(1)
+    link = body(confirmation).rsplit("To stop this alert: ", 1)[1].strip()
+    shown = await api.client.get(link)
+    assert shown.status_code == 200
+    assert '<form method="post"' in shown.text
+    assert await subscribers(api, "LAMP") == 1  # a link preview or mail scanner unsubscribes no one
+    done = await api.client.post(link)
+    assert (done.status_code, "Done" in done.text) == (200, True)
+    assert await subscribers(api, "LAMP") == 0
+    unknown = await api.client.post("/unsubscribe?token=nope")
+    assert unknown.status_code == 404
+
+
+def test_the_link_adds_the_token_to_any_query() -> None:
+    assert unsubscribe_link("https://s.example/u", "T") == "https://s.example/u?token=T"
+    assert unsubscribe_link("https://s.example/u?a=1#x", "T") == "https://s.example/u?a=1&token=T#x"
