@@ -23,7 +23,7 @@ run: $(STAMP)
 	@echo "  backstock on http://127.0.0.1:8000/graphql (GraphiQL in a browser)"
 	@echo "  dev admin token: $(DEV_TOKEN)   (header  Authorization: Bearer $(DEV_TOKEN))"
 	@echo ""
-	BACKSTOCK_ADMIN_TOKEN=$(DEV_TOKEN) BACKSTOCK_GRAPHIQL=true $(BIN)/backstock serve --host 127.0.0.1 --port 8000
+	BACKSTOCK_ADMIN_TOKEN=$(DEV_TOKEN) BACKSTOCK_GRAPHIQL=true BACKSTOCK_UNSUBSCRIBE_URL=$${BACKSTOCK_UNSUBSCRIBE_URL:-http://127.0.0.1:8000/unsubscribe} $(BIN)/backstock serve --host 127.0.0.1 --port 8000
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,6 +1,7 @@
 """A small realistic catalog covering every stock mode, for `make run` and the README tour, with a
 second warehouse (Berlin) sold through its own channel (`eu`), so stock differs per channel, and a
-supplier's open purchase orders, so expected ship dates show at once."""
+supplier's open purchase orders, so expected ship dates show at once, a sold-out mug to subscribe
+to and alternatives to offer."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from backstock.models import Product, PurchaseOrder, StoreConfig
-from backstock.resolvers import catalog, config, projection, purchasing, sources, stock, suppliers
+from backstock.models import Product, ProductAlternative, PurchaseOrder, StoreConfig
+from backstock.resolvers import alternatives, catalog, config, projection, purchasing, sources, stock, suppliers
 from backstock.resolvers.groups import terms
 from backstock.rules import BackorderMode
 
@@ -24,7 +25,9 @@ PRODUCTS: list[dict[str, Any]] = [
         "quantity": 4,
         "stock_settings": {"only_x_left_threshold": 5},
     },
+    # Sold out with a purchase order on the way: shoppers subscribe to its back-in-stock alert.
     {"sku": "MUG-ENAMEL", "name": "Enamel Camp Mug", "price": "14.50", "quantity": 0},
+    {"sku": "MUG-STONEWARE", "name": "Stoneware Mug", "price": "16.00", "quantity": 30},
     {
         "sku": "BAG-WEEKENDER",
         "name": "Waxed Canvas Weekender",
@@ -76,6 +79,13 @@ PRODUCTS: list[dict[str, Any]] = [
 BERLIN: dict[str, int] = {"TEE-CLASSIC-M": 40, "SOCKS-WOOL-3PK": 25, "BAG-WEEKENDER": 15}
 
 
+# Alternatives offered in place of a product, best first.
+ALTERNATIVES: dict[str, list[str]] = {
+    "MUG-ENAMEL": ["MUG-STONEWARE", "KETTLE-GOOSENECK"],
+    "TEE-CLASSIC-L": ["TEE-CLASSIC-M"],
+}
+
+
 # Open purchase orders from one supplier: (number, days from today, SKU, units).
 PURCHASE_ORDERS: list[tuple[str, int, str, int]] = [
     ("PO-1001", 10, "BAG-WEEKENDER", 20),
@@ -104,6 +114,9 @@ async def load_demo_data(timezone: str = "UTC") -> int:
         if data["sku"] in BERLIN:
             await stock.set_stock_quantity(data["sku"], BERLIN[data["sku"]], "berlin", store_config, today)
         created += 1
+    for sku, listed in ALTERNATIVES.items():
+        if not await ProductAlternative.exists(product__sku=sku):
+            await alternatives.replace_alternatives(sku, listed, store)
     await _purchase_orders(store_config, today)
     return created
 

@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     smtp_tls: SmtpTls = SmtpTls.NONE
     smtp_timeout: Seconds = 10.0
     mail_from: str = "backstock@localhost"
+    # The page that unsubscribes a back-in-stock alert; emails link to it with `token=<token>` added.
+    unsubscribe_url: str | None = None
 
     dispatcher_enabled: bool = True
     # Zero would make an idle dispatcher poll the database in a busy loop.
@@ -124,6 +126,15 @@ class Settings(BaseSettings):
             url = urlsplit(origin)
             if url.scheme not in ("http", "https") or not url.hostname or url.path or url.query or url.fragment:
                 raise ValueError(f"{origin!r} is not an origin such as https://shop.example.com (scheme and host only)")
+        return value
+
+    @field_validator("unsubscribe_url")
+    @classmethod
+    def _page_url(cls, value: str | None) -> str | None:
+        if value is not None:
+            url = urlsplit(value)
+            if url.scheme not in ("http", "https") or not url.hostname or any(c.isspace() for c in value):
+                raise ValueError(f"{value!r} is not an http(s) URL such as https://shop.example.com/unsubscribe")
         return value
 
     @field_validator("retry_max_delay")

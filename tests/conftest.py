@@ -29,12 +29,15 @@ from backstock.models import (
     OutboxMessage,
     Payment,
     Product,
+    ProductAlternative,
     PurchaseOrder,
     PurchaseOrderLine,
     Shipment,
     ShipmentLine,
     ShipmentSource,
     SourceItem,
+    StockAlert,
+    StockAlertEmail,
     StockItem,
     StockMovement,
     StoreConfig,
@@ -47,6 +50,9 @@ from tests.api import ADMIN_TOKEN, Api
 from tests.mailserver import MailServer
 
 TABLES = [
+    StockAlert,
+    StockAlertEmail,
+    ProductAlternative,
     ShipmentSource,
     WebhookDelivery,
     Webhook,

@@ -43,6 +43,12 @@ async def test_the_tour_works_as_written_on_the_demo_data(api: Api) -> None:
     assert after["backorderMessage"]
     [restock] = [a["adjustStock"] for a in answers if "adjustStock" in a]
     assert restock["backorderedQuantity"] == 0
+    [alert] = [a["subscribeToStockAlert"] for a in answers if "subscribeToStockAlert" in a]
+    assert alert["status"] == "ACTIVE"
+    [mug] = [a["mug"] for a in answers if "mug" in a]
+    assert (mug["isSalable"], [p["sku"] for p in mug["alternatives"]]) == (False, ["MUG-STONEWARE", "KETTLE-GOOSENECK"])
+    sent = [m["subject"] for m in (await api.data("{ outboxMessages { subject } }"))["outboxMessages"]]
+    assert "Enamel Camp Mug is back in stock" in sent
 
 
 def test_every_setting_is_in_the_readme() -> None:

@@ -6,19 +6,23 @@ from datetime import UTC, datetime
 
 from backstock import rules
 from backstock.events.record import Occurrence, record_all
-from backstock.models import Channel, EventKind
+from backstock.models import DEFAULT_CODE, Channel, EventKind
+from backstock.notifications import alerts
 
 
 async def stock_changed(sku: str, stock_id: int, before: rules.StockState, after: rules.StockState) -> None:
     """Call in the transaction of the change, with the product's state in the stock before and after it.
 
     Costs no query when nothing a shopper sees changed; else one for the stock's channels and the
-    events' own (see `record_all`).
+    events' own (see `record_all`). Back-in-stock alerts follow the `default` channel's stock (an
+    alert names no channel), so they go when that stock turns the product salable.
     """
     kinds = rules.stock_event_kinds(before, after)
     if not kinds:
         return
     channels = await Channel.filter(stock_id=stock_id).order_by("code").values_list("code", flat=True)
+    if rules.StockEventKind.BACK_IN_STOCK in kinds and any(str(code) == DEFAULT_CODE for code in channels):
+        await alerts.became_salable(sku)
     at = datetime.now(UTC).isoformat()
     await record_all(
         [

@@ -1,5 +1,7 @@
 """tortoise-orm models, one module per aggregate; this package is the ORM app `models`."""
 
+from backstock.models.alerts import StockAlert, StockAlertEmail, StockAlertStatus
+from backstock.models.alternatives import ProductAlternative
 from backstock.models.catalog import Product, StoreConfig
 from backstock.models.events import Event, EventKind
 from backstock.models.inventory import DEFAULT_CODE, Channel, Source, SourceItem, Stock, StockItem, StockSource
@@ -26,6 +28,7 @@ __all__ = [
     "Payment",
     "PaymentKind",
     "Product",
+    "ProductAlternative",
     "PurchaseOrder",
     "PurchaseOrderLine",
     "Shipment",
@@ -34,6 +37,9 @@ __all__ = [
     "Source",
     "SourceItem",
     "Stock",
+    "StockAlert",
+    "StockAlertEmail",
+    "StockAlertStatus",
     "StockItem",
     "StockMovement",
     "StockSource",

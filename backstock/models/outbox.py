@@ -25,6 +25,8 @@ class OutboxMessage(Model):
     subject = fields.CharField(max_length=255)
     text_body = fields.TextField()
     html_body = fields.TextField()
+    # The dispatcher builds the unsubscribe link from it when sending (see `notifications.unsubscribe`).
+    unsubscribe_token = fields.CharField(max_length=64, null=True)
     status = fields.CharEnumField(OutboxStatus, max_length=10, default=OutboxStatus.PENDING)
     attempts = fields.IntField(default=0)
     last_error = fields.TextField(null=True)

@@ -23,6 +23,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from backstock.models import OutboxMessage, OutboxStatus
+from backstock.notifications.unsubscribe import add_unsubscribe
 from backstock.settings import Settings, SmtpTls
 
 log = logging.getLogger("backstock.dispatcher")
@@ -33,13 +34,16 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def build_email(row: OutboxMessage, sender: str) -> EmailMessage:
+def build_email(row: OutboxMessage, sender: str, unsubscribe_url: str | None = None) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = ", ".join(row.recipients)
     message["Subject"] = row.subject
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message["Date"] = _now()
+    if row.unsubscribe_token is not None:
+        add_unsubscribe(message, row.text_body, row.html_body, row.unsubscribe_token, unsubscribe_url)
+        return message
     message.set_content(row.text_body)
     message.add_alternative(row.html_body, subtype="html")
     return message
@@ -123,7 +127,9 @@ class Dispatcher:
     async def _send(self, smtp: aiosmtplib.SMTP, row: OutboxMessage) -> int:
         """Records this message's outcome at once, so a failure of another can never send it again."""
         try:
-            refused, _ = await smtp.send_message(build_email(row, self.settings.mail_from))
+            refused, _ = await smtp.send_message(
+                build_email(row, self.settings.mail_from, self.settings.unsubscribe_url)
+            )
         except (aiosmtplib.SMTPException, OSError, ValueError) as exc:
             final = _is_permanent(exc)
             await self._record(row, _describe(exc), final=final)

@@ -17,6 +17,7 @@ class Message:
     subject: str
     text: str
     html: str
+    unsubscribe_token: str | None = None
 
 
 def _row(message: Message) -> OutboxMessage:
@@ -27,6 +28,7 @@ def _row(message: Message) -> OutboxMessage:
         subject=message.subject,
         text_body=message.text,
         html_body=message.html,
+        unsubscribe_token=message.unsubscribe_token,
         next_attempt_at=datetime.now(UTC),
     )
 

@@ -10,7 +10,7 @@ from tortoise.transactions import in_transaction
 from backstock import rules
 from backstock.models import StoreConfig
 from backstock.models.catalog import STORE_CONFIG_ID
-from backstock.resolvers import promises, validation
+from backstock.resolvers import promises, restate, validation
 from backstock.resolvers.errors import BadUserInput
 from backstock.resolvers.groups import checked_caps
 
@@ -29,6 +29,7 @@ async def update_store_config(changes: dict[str, Any], today: date) -> StoreConf
     """
     async with in_transaction():
         config = await StoreConfig.get_or_none(id=STORE_CONFIG_ID) or StoreConfig(id=STORE_CONFIG_ID)
+        old = config.stock_settings()
         for field, value in changes.items():
             if value is None and not StoreConfig._meta.fields_map[field].null:
                 name = rules.contract_name(field)
@@ -42,4 +43,5 @@ async def update_store_config(changes: dict[str, Any], today: date) -> StoreConf
         await config.save()
         if promises.LEAD_TIME in changes:
             await promises.retell(None, settings, today)
+        await restate.store_settings_changed(old, settings)
     return config

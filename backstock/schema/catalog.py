@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from backstock import rules
 from backstock.models import StoreConfig
+from backstock.resolvers import alternatives
 from backstock.resolvers.catalog import Page, ProductView, encode_cursor
 from backstock.schema import dates
 from backstock.schema.context import Context
@@ -167,6 +168,32 @@ class Product:
     @strawberry.field(permission_classes=ADMIN, description="[admin] Units on open purchase orders not yet received.")
     async def incoming_quantity(self, info: Info[Context, None]) -> int | None:
         return await dates.incoming_quantity(info, self.view)
+
+    @strawberry.field(
+        description="Alternatives the merchant listed, in order; only salable ones (for this request's group and "
+        "channel) unless onlyAvailable is false."
+    )
+    async def alternatives(
+        self,
+        info: Info[Context, None],
+        only_available: Annotated[
+            bool | None, strawberry.argument(description="false: every listed one; null or true: salable ones.")
+        ] = True,
+        first: Annotated[
+            int | None,
+            strawberry.argument(description="How many, 0 to 100, counted after the salable filter; null means 5."),
+        ] = 5,
+    ) -> list[Product]:
+        view = self.view
+        listed = await info.context.alternatives_loader.load(
+            alternatives.Shelf(view.product.sku, view.stock_id, view.store)
+        )
+        picked = alternatives.pick(listed, only_available is not False, 5 if first is None else first)
+        return [Product.of(v) for v in picked]
+
+    @strawberry.field(permission_classes=ADMIN, description="[admin] Active back-in-stock alerts.")
+    async def stock_alert_subscribers(self, info: Info[Context, None]) -> int | None:
+        return await info.context.alert_counts_loader.load(self.view.product.id)
 
     @classmethod
     def of(cls, view: ProductView) -> Product:

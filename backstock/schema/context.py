@@ -15,7 +15,8 @@ from starlette.responses import Response
 from strawberry.dataloader import DataLoader
 
 from backstock.models import ApiKeyRole, Product, SourceItem, StoreConfig, Supplier
-from backstock.resolvers import projection
+from backstock.resolvers import alerts, alternatives, projection
+from backstock.resolvers.catalog import ProductView
 from backstock.resolvers.config import load_store_config
 from backstock.resolvers.groups import Terms, asserted_group, terms
 from backstock.resolvers.keys import ANONYMOUS, Access, authenticate
@@ -81,6 +82,10 @@ class Context:
     projection_loader: DataLoader[tuple[int, int], projection.Inputs] = field(
         default_factory=lambda: DataLoader(load_fn=projection.load_keys)
     )
+    alternatives_loader: DataLoader[alternatives.Shelf, list[ProductView]] = field(
+        default_factory=lambda: DataLoader(load_fn=alternatives.load)
+    )
+    alert_counts_loader: DataLoader[int, int] = field(default_factory=lambda: DataLoader(load_fn=alerts.active_counts))
 
     @classmethod
     async def for_request(cls, request: HTTPConnection, response: Response | None, settings: Settings) -> Context:

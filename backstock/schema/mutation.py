@@ -20,8 +20,9 @@ from backstock.resolvers import (
     suppliers,
     transfer,
 )
-from backstock.resolvers.groups import asserted_group
+from backstock.resolvers.groups import asserted_group, terms
 from backstock.schema.admin import OutboxMessage
+from backstock.schema.alerts import AlertMutation
 from backstock.schema.bulk import BulkMutation
 from backstock.schema.catalog import InventoryConfig, Product
 from backstock.schema.descriptions import OrderNumber, Sku
@@ -37,7 +38,7 @@ from backstock.schema.inputs import (
 )
 from backstock.schema.inventory import Source, SourceInput, Stock, StockInput
 from backstock.schema.keys import KeyMutation
-from backstock.schema.orders import CheckoutRejected, CheckoutResult, LineError, Order, Shipment
+from backstock.schema.orders import Asked, CheckoutRejected, CheckoutResult, LineError, Order, Shipment
 from backstock.schema.permissions import ADMIN
 from backstock.schema.purchasing import PurchasingMutation
 from backstock.schema.query import AppInfo
@@ -57,7 +58,7 @@ OutboxId = Annotated[strawberry.ID, strawberry.argument(description="The email's
 
 
 @strawberry.type(description="Checkout for storefronts; everything else needs an ADMIN key.")
-class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation):
+class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation, AlertMutation):
     @strawberry.mutation(
         description="Places an order: all lines or none. Backordered units are captured and paid now, shipped later."
     )
@@ -68,19 +69,22 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation):
             CheckoutInput, strawberry.argument(description="The lines, the customer and an optional idempotency key.")
         ],
     ) -> CheckoutResult:
+        config = await info.context.store_config()
+        group = asserted_group(info.context.access, input.customer.group, "customer.group")
         result = await checkout.checkout(
             _pairs(input.lines) or [],
             input.customer.email,
             input.customer.name,
             input.idempotency_key,
-            await info.context.store_config(),
+            config,
             input.channel,
             projection.today(info.context.settings.timezone),
-            asserted_group(info.context.access, input.customer.group, "customer.group"),
+            group,
         )
         metrics.count_checkout(result if isinstance(result, list) else [])
         if isinstance(result, list):
-            return CheckoutRejected(errors=[LineError.of(e) for e in result])
+            asked = Asked(input.channel, terms(config, group))
+            return CheckoutRejected(errors=[LineError.of(e, asked) for e in result])
         return Order.of(result)
 
     @strawberry.mutation(permission_classes=ADMIN, description="[admin] Sends an outbox email again, now.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
@@ -10,8 +11,12 @@ import strawberry
 from strawberry.types import Info
 
 from backstock import models, rules
+from backstock.resolvers import alternatives
+from backstock.resolvers.groups import Terms
+from backstock.resolvers.inventory import stock_of_channel
 from backstock.resolvers.orders import OrderRecord
 from backstock.schema import dates
+from backstock.schema.catalog import Product
 from backstock.schema.context import Context
 
 
@@ -23,9 +28,30 @@ class LineError:
         description='A sentence for the shopper (Magento\'s wording), e.g. "The fewest you may purchase is 2."'
     )
 
+    asked: strawberry.Private[Asked | None] = None
+
+    @strawberry.field(
+        description=f"The first {alternatives.ON_REFUSAL} salable alternatives (for the request's group and channel) "
+        "for OUT_OF_STOCK and NOT_ENOUGH_STOCK refusals, so a storefront can offer one at once; empty for other codes."
+    )
+    async def alternatives(self, info: Info[Context, None]) -> list[Product]:
+        if self.asked is None or self.code not in alternatives.REFUSALS_WITH_ALTERNATIVES:
+            return []
+        shelf = alternatives.Shelf(self.sku, await stock_of_channel(self.asked.channel), self.asked.store)
+        listed = await info.context.alternatives_loader.load(shelf)
+        return [Product.of(view) for view in alternatives.pick(listed, True, alternatives.ON_REFUSAL)]
+
     @classmethod
-    def of(cls, error: rules.LineError) -> LineError:
-        return cls(sku=error.sku, code=error.code, message=error.message)
+    def of(cls, error: rules.LineError, asked: Asked | None = None) -> LineError:
+        return cls(sku=error.sku, code=error.code, message=error.message, asked=asked)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """Where and for whom a quote or checkout was asked: what its refusals' alternatives are read for."""
+
+    channel: str | None
+    store: Terms
 
 
 @strawberry.type(description="What checkout would do with one SKU of the cart.")
@@ -46,7 +72,7 @@ class QuoteLine:
     )
 
     @classmethod
-    def of(cls, d: rules.LineDecision, expected_ship_date: date | None) -> QuoteLine:
+    def of(cls, d: rules.LineDecision, expected_ship_date: date | None, asked: Asked | None = None) -> QuoteLine:
         return cls(
             expected_ship_date=expected_ship_date,
             sku=d.sku,
@@ -54,7 +80,7 @@ class QuoteLine:
             in_stock_quantity=d.in_stock,
             backordered_quantity=d.backordered,
             message=d.notice,
-            error=LineError.of(d.error) if d.error else None,
+            error=LineError.of(d.error, asked) if d.error else None,
         )
 
 

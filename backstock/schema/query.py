@@ -20,7 +20,7 @@ from backstock.schema.inputs import ProductFilter, QuoteInput
 from backstock.schema.inventory import Source, Stock
 from backstock.schema.keys import KeyQuery
 from backstock.schema.order_list import OrderListQuery
-from backstock.schema.orders import Order, Quote, QuoteLine
+from backstock.schema.orders import Asked, Order, Quote, QuoteLine
 from backstock.schema.permissions import ADMIN
 from backstock.schema.purchasing import PurchasingQuery
 from backstock.schema.webhooks import WebhookQuery
@@ -81,14 +81,16 @@ class Query(KeyQuery, WebhookQuery, OrderListQuery, PurchasingQuery):
     async def quote(
         self, info: AppInfo, input: Annotated[QuoteInput, strawberry.argument(description="The cart's lines.")]
     ) -> Quote:
+        store = await info.context.store(input.customer_group)
         decisions = await checkout.quote(
             [(ln.sku, ln.quantity) for ln in input.lines],
-            await info.context.store(input.customer_group),
+            store,
             input.channel,
             asserted_email(info.context.access, input.customer_email, "customerEmail"),
         )
         when = await dates.quote_dates(info, decisions, input.channel)
-        lines = [QuoteLine.of(d, w) for d, w in zip(decisions, when, strict=True)]
+        asked = Asked(input.channel, store)
+        lines = [QuoteLine.of(d, w, asked) for d, w in zip(decisions, when, strict=True)]
         return Quote(lines=lines, is_orderable=all(d.error is None for d in decisions))
 
     @strawberry.field(
