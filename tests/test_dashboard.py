@@ -14,6 +14,7 @@ from pydantic import SecretStr
 from backstock.models import ApiKeyRole, Order, OutboxMessage, OutboxStatus
 from backstock.resolvers.keys import Access
 from backstock.web import dashboard, session
+from backstock.web.charts import bar_chart
 from backstock.web.sections import ReportSection
 from tests.api import ADMIN_TOKEN, Api
 from tests.test_keys_api import create_key
@@ -194,13 +195,13 @@ async def test_the_page_shows_outbox_health_incoming_purchase_orders_and_charts(
     assert "Acme &lt;script&gt;alert(1)&lt;/script&gt;" in response.text
     assert HOSTILE not in response.text
 
-    bars = re.findall(r"<title>(\d{4}-\d\d-\d\d): (\d+) (units waiting|units ordered)</title>", response.text)
+    bars = re.findall(r"<title>(\d{4}-\d\d-\d\d): (\d+) (units still waiting|units ordered)</title>", response.text)
     today, day_before = datetime.now(UTC).date(), datetime.now(UTC).date() - timedelta(days=1)
     assert len(bars) == 60
     by_day = {(day, unit): int(value) for day, value, unit in bars}
-    assert by_day[(today.isoformat(), "units waiting")] == 4
+    assert by_day[(today.isoformat(), "units still waiting")] == 4
     assert by_day[(today.isoformat(), "units ordered")] == 5
-    assert by_day[(day_before.isoformat(), "units waiting")] == 1
+    assert by_day[(day_before.isoformat(), "units still waiting")] == 1
     assert by_day[(day_before.isoformat(), "units ordered")] == 1
     assert sum(by_day.values()) == 11
     assert order["hasBackorders"]
@@ -235,3 +236,34 @@ async def test_the_stylesheet_is_served_by_the_package(api: Api) -> None:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith(kind)
     assert "@media (max-width: 600px)" in (await api.client.get("/dashboard/static/dashboard.css")).text
+
+
+def test_bars_scale_to_the_busiest_day_and_stay_inside_the_picture() -> None:
+    first = datetime(2026, 11, 1, tzinfo=UTC).date()
+    chart = bar_chart(
+        "Demand", "units ordered", [(first + timedelta(days=n), units) for n, units in enumerate([0, 5, 10])]
+    )
+    plot = chart.baseline - chart.top
+    assert [bar.height for bar in chart.bars] == [0, plot / 2, plot]
+    assert all(bar.y + bar.height == chart.baseline for bar in chart.bars)
+    assert all(chart.left <= bar.x and bar.x + bar.width <= chart.width for bar in chart.bars)
+    assert [(tick.label, tick.anchor) for tick in chart.ticks] == [
+        ("Nov 01", "start"),
+        ("Nov 02", "middle"),
+        ("Nov 03", "end"),
+    ]
+    assert (chart.peak, chart.total) == (10, 15)
+    assert [bar.height for bar in bar_chart("Backorders", "units", [(first, 0)]).bars] == [0]
+
+
+@pytest.mark.parametrize(
+    ("span", "shown"),
+    [
+        (timedelta(seconds=59), "<1 min"),
+        (timedelta(minutes=5), "5 min"),
+        (timedelta(hours=2, minutes=5), "2 h 5 min"),
+        (timedelta(days=3, hours=4, minutes=9), "3 d 4 h"),
+    ],
+)
+def test_ages_read_at_a_glance(span: timedelta, shown: str) -> None:
+    assert dashboard.age(span) == shown

@@ -9,11 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-WIDTH = 600
-HEIGHT = 180
-_LEFT = 40  # room for the scale's figures
-_BOTTOM = 20  # room for the dates
-_TOP = 10
+WIDTH = 400
+HEIGHT = 160
+_LEFT = 34  # room for the scale's figures
+_BOTTOM = 22  # room for the dates
+_TOP = 12
 _GAP = 0.2  # share of each slot left between bars
 
 
@@ -31,6 +31,8 @@ class Bar:
 class Tick:
     x: float
     label: str
+    anchor: str
+    """SVG text-anchor: the first and last labels stay inside the picture."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,12 @@ def bar_chart(title: str, unit: str, points: Sequence[tuple[date, int]]) -> BarC
                 label=f"{day.isoformat()}: {value} {unit}",
             )
         )
-    labelled = sorted({0, len(points) // 2, len(points) - 1}) if points else []
-    ticks = [Tick(round(_LEFT + (i + 0.5) * slot, 2), points[i][0].strftime("%b %d")) for i in labelled]
+    ticks: list[Tick] = []
+    if points:
+        middle = len(points) // 2
+        ticks = [
+            Tick(_LEFT, points[0][0].strftime("%b %d"), "start"),
+            Tick(round(_LEFT + (middle + 0.5) * slot, 2), points[middle][0].strftime("%b %d"), "middle"),
+            Tick(WIDTH, points[-1][0].strftime("%b %d"), "end"),
+        ]
     return BarChart(title, unit, bars, ticks, peak, sum(value for _, value in points))

@@ -53,7 +53,7 @@ def age(span: timedelta) -> str:
         return f"{days} d {hours} h"
     if hours:
         return f"{hours} h {minutes} min"
-    return f"{minutes} min" if minutes else "under a minute"
+    return f"{minutes} min" if minutes else "<1 min"
 
 
 def _templates() -> Jinja2Templates:
@@ -105,7 +105,7 @@ class Dashboard:
         now = datetime.now(UTC)
         days = await overview.daily_orders(now.date())
         charts = [
-            bar_chart("Backorders", "units waiting", [(day.day, day.waiting) for day in days]),
+            bar_chart("Backorders", "units still waiting", [(day.day, day.waiting) for day in days]),
             bar_chart("Demand", "units ordered", [(day.day, day.ordered) for day in days]),
         ]
         return self._render(
