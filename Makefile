@@ -21,6 +21,7 @@ run: $(STAMP)
 	$(BIN)/backstock demo-data
 	@echo ""
 	@echo "  backstock on http://127.0.0.1:8000/graphql (GraphiQL in a browser)"
+	@echo "  dashboard  http://127.0.0.1:8000/dashboard (log in with the dev admin token)"
 	@echo "  dev admin token: $(DEV_TOKEN)   (header  Authorization: Bearer $(DEV_TOKEN))"
 	@echo ""
 	BACKSTOCK_ADMIN_TOKEN=$(DEV_TOKEN) BACKSTOCK_GRAPHIQL=true BACKSTOCK_UNSUBSCRIBE_URL=$${BACKSTOCK_UNSUBSCRIBE_URL:-http://127.0.0.1:8000/unsubscribe} $(BIN)/backstock serve --host 127.0.0.1 --port 8000

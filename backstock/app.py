@@ -1,5 +1,5 @@
 """The Starlette application: /graphql (HTTP, and subscriptions over graphql-transport-ws), /healthz, /readyz,
-/metrics, /static, and a lifespan that starts the database (tortoise's RegisterTortoise, which works under
+/metrics, /static, /dashboard, and a lifespan that starts the database (tortoise's RegisterTortoise, which works under
 real uvicorn), the email and webhook dispatchers, and the subscription hub with its LISTEN connection."""
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from backstock.schema.errors import with_code
 from backstock.settings import Settings, get_settings
 from backstock.web import graphiql, metrics, transport, unsubscribe
 from backstock.web.cors import allowed_origins, cors
+from backstock.web.dashboard import Dashboard
 from backstock.web.request_id import RequestIdStarlette
 
 log = logging.getLogger("backstock")
@@ -153,6 +154,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/readyz", readyz),
         Route("/metrics", metrics.metrics),
         Route("/unsubscribe", unsubscribe.unsubscribe, methods=["GET", "POST"]),
+        *Dashboard(settings).routes(),
     ]
     if settings.graphiql:
         routes.append(graphiql.static_files())

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite://./backstock.sqlite3"
     admin_token: SecretStr | None = None
+    # Signs the dashboard's session cookies; without it they are signed with a key derived from the
+    # admin token, else a key drawn per process (sessions then end with a restart and span no workers).
+    session_secret: SecretStr | None = None
     graphiql: bool = False
     introspection: bool = True
     cors_origins: str = ""
@@ -87,7 +90,7 @@ class Settings(BaseSettings):
             raise ValueError("backstock runs on sqlite://PATH or postgres://USER:PASS@HOST/DB")
         return url
 
-    @field_validator("admin_token", mode="before")
+    @field_validator("admin_token", "session_secret", mode="before")
     @classmethod
     def _blank_token_is_none(cls, token: object) -> object:
         """A set-but-empty variable must not turn `Authorization: Bearer ` into admin access."""

@@ -14,6 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from pydantic import SecretStr
 from tortoise.expressions import Q
 
 from backstock.models import ApiKey, ApiKeyRole
@@ -35,6 +36,8 @@ class Access:
 
     role: ApiKeyRole | None = None
     refused: bool = False
+    key_id: int | None = None
+    """The API key's id (None for the admin token): the dashboard's session names it, never its secret."""
 
     @property
     def is_admin(self) -> bool:
@@ -103,4 +106,18 @@ async def authenticate(secret: str) -> Access:
     now = datetime.now(UTC).replace(microsecond=0)
     if key.last_used_at is None or key.last_used_at < now:
         await ApiKey.filter(Q(last_used_at__isnull=True) | Q(last_used_at__lt=now), id=key.id).update(last_used_at=now)
-    return Access(key.role)
+    return Access(key.role, key_id=key.id)
+
+
+async def recognise(presented: str, admin_token: SecretStr | None) -> Access:
+    """The bootstrap admin token is compared first, in constant time, without touching the database;
+    any other secret costs one indexed read. No token configured means no bootstrap admin."""
+    if admin_token is not None and secrets.compare_digest(presented.encode(), admin_token.get_secret_value().encode()):
+        return Access(ApiKeyRole.ADMIN)
+    return await authenticate(presented)
+
+
+async def live_key(key_id: int) -> Access:
+    """The role of a key named by id (a dashboard session), refused once it is revoked or gone."""
+    key = await ApiKey.get_or_none(id=key_id, revoked=False) if 0 < key_id <= MAX_ID else None
+    return Access(refused=True) if key is None else Access(key.role, key_id=key.id)

@@ -6,7 +6,6 @@ connection), so its `request` is the WebSocket and its access is decided at conn
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -14,12 +13,12 @@ from starlette.requests import HTTPConnection
 from starlette.responses import Response
 from strawberry.dataloader import DataLoader
 
-from backstock.models import ApiKeyRole, Product, SourceItem, StoreConfig, Supplier
+from backstock.models import Product, SourceItem, StoreConfig, Supplier
 from backstock.resolvers import alerts, alternatives, projection
 from backstock.resolvers.catalog import ProductView
 from backstock.resolvers.config import load_store_config
 from backstock.resolvers.groups import Terms, asserted_group, terms
-from backstock.resolvers.keys import ANONYMOUS, Access, authenticate
+from backstock.resolvers.keys import ANONYMOUS, Access, recognise
 from backstock.settings import Settings
 
 
@@ -50,16 +49,11 @@ async def _load_products(ids: list[int]) -> list[Product]:
 
 
 async def identify(connection: HTTPConnection, settings: Settings) -> Access:
-    """The bootstrap admin token is compared first, in constant time, without touching the database;
-    any other bearer secret costs one indexed read. No token configured means no bootstrap admin."""
     scheme, _, presented = connection.headers.get("authorization", "").partition(" ")
     presented = presented.strip()
     if scheme.lower() != "bearer" or not presented:
         return ANONYMOUS
-    configured = settings.admin_token
-    if configured is not None and secrets.compare_digest(presented.encode(), configured.get_secret_value().encode()):
-        return Access(ApiKeyRole.ADMIN)
-    return await authenticate(presented)
+    return await recognise(presented, settings.admin_token)
 
 
 @dataclass

@@ -33,7 +33,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from backstock.models import OutboxMessage, OutboxStatus
+from backstock.resolvers.overview import outbox_health
 from backstock.rules import LineError, LineErrorCode
 
 log = logging.getLogger("backstock.metrics")
@@ -110,15 +110,10 @@ class _Families(Collector):
 
 
 async def _outbox() -> list[Metric]:
-    pending = OutboxMessage.filter(status=OutboxStatus.PENDING)
-    depth = await pending.count()
-    oldest = await pending.order_by("created_at").first().values_list("created_at", flat=True)
-    age = 0.0
-    if isinstance(oldest, datetime):
-        created = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)
-        age = max(0.0, (datetime.now(UTC) - created).total_seconds())
+    health = await outbox_health(datetime.now(UTC))
+    age = health.oldest_pending_age.total_seconds() if health.oldest_pending_age else 0.0
     return [
-        GaugeMetricFamily("backstock_outbox_depth", "Emails waiting to be sent.", value=depth),
+        GaugeMetricFamily("backstock_outbox_depth", "Emails waiting to be sent.", value=health.pending),
         GaugeMetricFamily(
             "backstock_outbox_oldest_age_seconds", "Age of the oldest email waiting to be sent (0: none).", value=age
         ),
