@@ -130,3 +130,23 @@ async def test_a_purchase_orders_units_are_expected_only_in_the_stock_of_its_sou
         variables["input"]["channel"] = channel
         placed = (await api.data(dated, variables))["checkout"]
         assert placed["lines"][0]["expectedShipDate"] == expected
+
+
+async def test_a_source_item_falls_back_to_the_products_then_the_stores_threshold(
+    api: Api, mail_server: MailServer
+) -> None:
+    await api.data(
+        "mutation { updateInventoryConfig(input: "
+        '{lowStockRecipients: ["ops@example.com"], notifyForQuantityBelow: 2}) { manageStock } }'
+    )
+    await api.create_product("MUG", quantity=50)
+    await api.create_product("CUP", quantity=50, notifyForQuantityBelow=6)
+    await warehouses(api, "east")
+    for sku in ("MUG", "CUP"):
+        await set_quantity(api, sku, 5, "east")
+    assert [(await source_items(api, sku))["east"]["isLowStock"] for sku in ("MUG", "CUP")] == [False, True]
+    await set_quantity(api, "MUG", 2, "east")
+    assert (await source_items(api, "MUG"))["east"]["isLowStock"] is True
+    await api.send_mail()
+    at_sources = sorted(m["Subject"] for m in mail_server.messages if m["Subject"].startswith("Low stock at"))
+    assert at_sources == ["Low stock at east: CUP", "Low stock at east: MUG"]
