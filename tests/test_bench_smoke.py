@@ -25,7 +25,7 @@ from tests.ledger import assert_ledger_matches_counters
 def test_benchmarks_run_and_find_no_oversell(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "bench.run", "--catalog", "300", "--lines", "400", "--hot-stock", "40"]
     command += ["--seconds", "0.5", "--results", str(tmp_path)]
-    table = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True).stdout
+    table = subprocess.run(command, capture_output=True, text=True, timeout=240, check=True).stdout
     rows = [line for line in table.splitlines() if line.startswith("| ") and "---" not in line][1:]
     assert [r.split(" | ")[0] for r in rows] == [
         "| listing (GraphQL)",

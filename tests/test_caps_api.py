@@ -123,6 +123,8 @@ async def test_a_quote_applies_the_per_customer_cap_only_for_a_keyed_email(api: 
     assert body["data"] is None
     bad = await api.post(query.replace("sam@example.com", "not-an-email"), token=storefront)
     assert bad["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "customerEmail"}
+    revoked = await api.post(query, token="bsk_0000000000000000_revoked")
+    assert [error["extensions"]["code"] for error in revoked["errors"]] == ["UNAUTHENTICATED"]
 
 
 @pytest.mark.slow

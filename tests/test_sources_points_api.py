@@ -1,16 +1,23 @@
 """DESIGN.md 7.6 precise points not covered elsewhere: new source items, a source's on hand changing,
-the default stock growing, and a source item's threshold alone making it low."""
+the default stock growing, a source item's threshold alone making it low, and a purchase order
+counting only for the stock of its source."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.api import Api
+from tests.api import CHECKOUT, Api
 from tests.ledger import assert_ledger_matches_counters
 from tests.mailserver import MailServer
 from tests.multisource import checkout_in, product_in, set_quantity, source, source_items, stock, warehouses
 
 NOTIFY = "ALLOW_QTY_BELOW_ZERO_AND_NOTIFY"
+CREATE_PO = "mutation($input: PurchaseOrderInput!) { createPurchaseOrder(input: $input) { number } }"
+
+
+def day(offset: int) -> str:
+    return (datetime.now(UTC).date() + timedelta(days=offset)).isoformat()
 
 
 async def split(api: Api, number: str) -> tuple[int, int]:
@@ -96,3 +103,50 @@ async def test_raising_a_source_items_threshold_alone_sends_its_low_stock_email(
         "at or below the notify-for-quantity-below threshold of 4."
     )
     assert (await source_items(api, "MUG"))["east"]["isLowStock"] is True
+
+
+async def test_a_purchase_orders_units_are_expected_only_in_the_stock_of_its_source(api: Api) -> None:
+    await api.create_product("MUG", backorders=NOTIFY)
+    await warehouses(api, "east")
+    await set_quantity(api, "MUG", 0, "east")
+    po = {"number": "PO-EAST", "expectedDate": day(7), "lines": [{"sku": "MUG", "quantity": 4}], "source": "east"}
+    await api.data(CREATE_PO, {"input": po})
+    await api.data('mutation { submitPurchaseOrder(number: "PO-EAST") { status } }')
+    read = """query($c: String) { product(sku: "MUG", channel: $c) { nextRestockDate incomingQuantity
+      availability(quantity: 3) { backorderedQuantity expectedShipDate } } }"""
+    assert (await api.data(read, {"c": "eu"}))["product"] == {
+        "nextRestockDate": day(7),
+        "incomingQuantity": 4,
+        "availability": {"backorderedQuantity": 3, "expectedShipDate": day(7)},
+    }
+    assert (await api.data(read, {"c": "default"}))["product"] == {
+        "nextRestockDate": None,
+        "incomingQuantity": 0,
+        "availability": {"backorderedQuantity": 3, "expectedShipDate": None},
+    }
+    dated = CHECKOUT.replace("quantityCanceled", "quantityCanceled expectedShipDate")
+    for channel, expected in (("eu", day(7)), ("default", None)):
+        variables = {"input": {"lines": [{"sku": "MUG", "quantity": 3}], "customer": {"email": "a@example.com"}}}
+        variables["input"]["channel"] = channel
+        placed = (await api.data(dated, variables))["checkout"]
+        assert placed["lines"][0]["expectedShipDate"] == expected
+
+
+async def test_a_source_item_falls_back_to_the_products_then_the_stores_threshold(
+    api: Api, mail_server: MailServer
+) -> None:
+    await api.data(
+        "mutation { updateInventoryConfig(input: "
+        '{lowStockRecipients: ["ops@example.com"], notifyForQuantityBelow: 2}) { manageStock } }'
+    )
+    await api.create_product("MUG", quantity=50)
+    await api.create_product("CUP", quantity=50, notifyForQuantityBelow=6)
+    await warehouses(api, "east")
+    for sku in ("MUG", "CUP"):
+        await set_quantity(api, sku, 5, "east")
+    assert [(await source_items(api, sku))["east"]["isLowStock"] for sku in ("MUG", "CUP")] == [False, True]
+    await set_quantity(api, "MUG", 2, "east")
+    assert (await source_items(api, "MUG"))["east"]["isLowStock"] is True
+    await api.send_mail()
+    at_sources = sorted(m["Subject"] for m in mail_server.messages if m["Subject"].startswith("Low stock at"))
+    assert at_sources == ["Low stock at east: CUP", "Low stock at east: MUG"]
