@@ -154,6 +154,7 @@ async def test_both_limits_hold_under_concurrent_subscriptions(api: Api, mail_se
     [
         'mutation { setStockQuantity(sku: "LAMP", quantity: 4) { sku } }',
         'mutation { updateStockSettings(sku: "LAMP", input: {backorders: ALLOW_QTY_BELOW_ZERO}) { sku } }',
+        "mutation { updateInventoryConfig(input: {backorders: ALLOW_QTY_BELOW_ZERO}) { backorders } }",
         "stock status",
         "cancellation",
         "purchase order",

@@ -9,7 +9,7 @@ from tortoise.transactions import in_transaction
 from backstock import rules
 from backstock.models import StoreConfig
 from backstock.models.catalog import STORE_CONFIG_ID
-from backstock.resolvers import validation
+from backstock.resolvers import restate, validation
 from backstock.resolvers.errors import BadUserInput
 from backstock.resolvers.groups import checked_caps
 
@@ -27,6 +27,7 @@ async def update_store_config(changes: dict[str, Any]) -> StoreConfig:
     """
     async with in_transaction():
         config = await StoreConfig.get_or_none(id=STORE_CONFIG_ID) or StoreConfig(id=STORE_CONFIG_ID)
+        old = config.stock_settings()
         for field, value in changes.items():
             if value is None and not StoreConfig._meta.fields_map[field].null:
                 name = rules.contract_name(field)
@@ -38,4 +39,5 @@ async def update_store_config(changes: dict[str, Any]) -> StoreConfig:
         validation.stock_settings({name: getattr(settings, name) for name in rules.SETTING_FIELDS}, settings)
         checked_caps(config.cap_settings(), product_level=False)
         await config.save()
+        await restate.store_settings_changed(old, settings)
     return config
