@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from backstock import rules
-from backstock.models import Order, OrderLine
+from backstock.models import Order, OrderLine, StockAlert
 from backstock.notifications.outbox import Message
 
 
@@ -182,3 +182,28 @@ def date_notice(order: Order, lines: Sequence[tuple[OrderLine, date | None]], de
         ],
     )
     return Message(kind, number, (order.customer_email,), subject, text, page)
+
+
+def alert_confirmation(alert: StockAlert, sku: str, name: str) -> Message:
+    return _alert_message(
+        "stock_alert_confirmation",
+        alert,
+        sku,
+        f"We will tell you when {name} is back in stock",
+        "We will send you one email as soon as {} ({}) can be ordered again.",
+        name,
+    )
+
+
+def back_in_stock(alert: StockAlert, sku: str, name: str) -> Message:
+    return _alert_message(
+        "back_in_stock", alert, sku, f"{name} is back in stock", "Good news: {} ({}) can be ordered again.", name
+    )
+
+
+def _alert_message(kind: str, alert: StockAlert, sku: str, subject: str, sentence: str, name: str) -> Message:
+    """The dispatcher adds the unsubscribe link (see `unsubscribe`), so the token travels with the message."""
+    subject = one_line(subject)
+    page = _html_page(html.escape(subject), [sentence.format(f"<b>{html.escape(name)}</b>", html.escape(sku))])
+    text = sentence.format(name, sku)
+    return Message(kind, one_line(sku)[:100], (alert.email,), subject, text, page, unsubscribe_token=alert.token)

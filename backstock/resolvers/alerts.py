@@ -17,7 +17,7 @@ from tortoise.transactions import in_transaction
 
 from backstock import rules
 from backstock.models import StockAlert, StockAlertEmail, StockAlertStatus
-from backstock.notifications.alerts import alert_confirmation
+from backstock.notifications.messages import alert_confirmation
 from backstock.notifications.outbox import enqueue
 from backstock.resolvers import validation
 from backstock.resolvers.config import load_store_config

@@ -36,8 +36,7 @@ async def store_settings_changed(old: rules.StockSettings, new: rules.StockSetti
     rows = await StockAlert.filter(status=StockAlertStatus.ACTIVE).distinct().values("product_id")
     if not rows:
         return
-    waiting = sorted(int(row["product_id"]) for row in rows)
-    for entry in (await lock(await stock_of_channel(None), ids=waiting)).values():
+    for entry in (await lock(await stock_of_channel(None), ids=sorted(int(r["product_id"]) for r in rows))).values():
         overrides = entry.item.product.overrides()
         level, held = entry.counts.level, entry.counts.held is not None
         before = rules.stock_state(rules.effective_settings(old, overrides), level, held)
