@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 import httpx
 import pytest
 from pydantic import SecretStr
+from starlette.applications import Starlette
 
 from backstock.models import ApiKeyRole, Order, OutboxMessage, OutboxStatus
 from backstock.resolvers.keys import Access
@@ -119,6 +120,14 @@ async def test_the_login_form_trades_the_key_for_a_session_cookie_until_logout(a
     assert (out.status_code, out.headers["location"]) == (303, "/dashboard")
     assert session.COOKIE not in api.client.cookies
     assert_login_form(await api.client.get("/dashboard"), 401, dashboard.ASK_FOR_KEY)
+
+
+async def test_over_https_the_session_cookie_is_secure(app: Starlette, db: None) -> None:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="https://backstock.test") as client:
+        response = await client.post("/dashboard/login", data={"key": ADMIN_TOKEN})
+    assert response.status_code == 303
+    assert "secure" in {part.strip().lower() for part in response.headers["set-cookie"].split(";")}
 
 
 @pytest.mark.parametrize(
