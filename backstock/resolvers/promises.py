@@ -45,6 +45,9 @@ class _Changes:
     def copy(self) -> _Changes:
         return _Changes({stock: set(ids) for stock, ids in self.products.items()}, set(self.pushed_back))
 
+    def restore(self, kept: _Changes) -> None:
+        self.products, self.pushed_back = kept.products, kept.pushed_back
+
 
 LEAD_TIME = "backorder_lead_time_days"
 """The one setting whose change moves projected dates (of units no purchase order covers): see `retell`."""
@@ -76,15 +79,14 @@ async def transaction(store: rules.StockSettings, today: date) -> AsyncIterator[
             async with in_transaction():
                 yield
         except BaseException:
-            _pending.set(kept)
+            outer.restore(kept)
             raise
         return
-    token = _pending.set(_Changes())
+    changes = _Changes()
+    token = _pending.set(changes)
     try:
         async with in_transaction():
             yield
-            changes = _pending.get()
-            assert changes is not None  # set above, reset only below
             for stock_id in sorted(changes.products):
                 ids = sorted(changes.products[stock_id])
                 await tell_changes(stock_id, ids, store, today, changes.pushed_back)
