@@ -24,6 +24,7 @@ from backstock.db import migrate, tortoise_config
 from backstock.models import (
     ApiKey,
     Event,
+    Lease,
     Order,
     OrderLine,
     OutboxMessage,
@@ -66,6 +67,7 @@ TABLES = [
     StoreConfig,
     OutboxMessage,
     ApiKey,
+    Lease,
 ]
 # The migration's `default` source, stock and channel stay; whatever a test added goes.
 RESET_INVENTORY = """

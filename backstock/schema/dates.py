@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from backstock import models, rules
-from backstock.resolvers import projection
+from backstock.resolvers import clock, projection
 from backstock.resolvers.catalog import ProductView
 from backstock.schema.context import Context
 
@@ -32,7 +32,7 @@ async def _inputs(info: Info[Context, None], view: ProductView) -> projection.In
 
 
 def _today(info: Info[Context, None]) -> date:
-    return projection.today(info.context.settings.timezone)
+    return clock.today()
 
 
 async def next_restock_date(info: Info[Context, None], view: ProductView) -> date | None:

@@ -11,10 +11,10 @@ from backstock.resolvers import (
     backorders,
     catalog,
     checkout,
+    clock,
     config,
     fulfilment,
     orders,
-    projection,
     sources,
     stock,
     suppliers,
@@ -39,6 +39,7 @@ from backstock.schema.inventory import Source, SourceInput, Stock, StockInput
 from backstock.schema.keys import KeyMutation
 from backstock.schema.orders import CheckoutRejected, CheckoutResult, LineError, Order, Shipment
 from backstock.schema.permissions import ADMIN
+from backstock.schema.preorders import PreorderMutation
 from backstock.schema.purchasing import PurchasingMutation
 from backstock.schema.query import AppInfo
 from backstock.schema.webhooks import WebhookMutation
@@ -57,7 +58,7 @@ OutboxId = Annotated[strawberry.ID, strawberry.argument(description="The email's
 
 
 @strawberry.type(description="Checkout for storefronts; everything else needs an ADMIN key.")
-class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation):
+class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation, PreorderMutation):
     @strawberry.mutation(
         description="Places an order: all lines or none. Backordered units are captured and paid now, shipped later."
     )
@@ -75,7 +76,7 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation):
             input.idempotency_key,
             await info.context.store_config(),
             input.channel,
-            projection.today(info.context.settings.timezone),
+            clock.today(),
             asserted_group(info.context.access, input.customer.group, "customer.group"),
         )
         metrics.count_checkout(result if isinstance(result, list) else [])

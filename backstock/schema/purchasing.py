@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from backstock import models
-from backstock.resolvers import cursors, projection, purchasing, suppliers
+from backstock.resolvers import clock, cursors, purchasing, suppliers
 from backstock.rules import PurchaseOrderStatus
 from backstock.schema.catalog import PageInfo
 from backstock.schema.context import Context
@@ -97,7 +97,7 @@ def _lines(lines: list[LineInput] | None) -> list[purchasing.Line] | None:
 
 async def _now(info: Info[Context, None]) -> tuple[models.StoreConfig, date]:
     """The store config and the store's calendar date, which the delay notices are decided on."""
-    return await info.context.store_config(), projection.today(info.context.settings.timezone)
+    return await info.context.store_config(), clock.today()
 
 
 @strawberry.type
