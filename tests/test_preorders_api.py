@@ -13,7 +13,7 @@ from backstock.resolvers import clock, projection
 from backstock.resolvers.releases import Releases
 from backstock.settings import Settings
 from tests.api import Api
-from tests.groups import checkout, key, product_for, refusal, store_caps
+from tests.groups import checkout, key, product_for, quote, refusal, store_caps
 from tests.ledger import assert_ledger_matches_counters
 from tests.mailserver import MailServer
 
@@ -25,6 +25,8 @@ PRODUCT = """query($sku: String!) { product(sku: $sku) {
   preorder { releaseDate maxQuantity preorderedQuantity message } } }"""
 ORDER = """query($n: String!) { order(number: $n) { hasBackorders
   lines { quantityBackordered quantityReadyToShip backorderMessage isPreorder expectedShipDate } } }"""
+SHOPPER = """query($sku: String!) { product(sku: $sku) { backorderMessage(quantity: 2)
+  availability(quantity: 2) { inStockQuantity backorderedQuantity expectedShipDate } } }"""
 NOTIFY = "ALLOW_QTY_BELOW_ZERO_AND_NOTIFY"
 SILENT = "ALLOW_QTY_BELOW_ZERO"
 # Whatever the hour, the date 14 hours ahead of UTC is later than the date 12 hours behind it.
@@ -70,6 +72,13 @@ async def test_a_capped_preorder_sells_up_to_its_cap_and_every_unit_waits(api: A
         "isPreorder": True,
         "expectedShipDate": release.isoformat(),
     }
+    shopper = (await api.data(SHOPPER, {"sku": "GAME"}, admin=False))["product"]
+    assert shopper == {
+        "backorderMessage": notice,
+        "availability": {"inStockQuantity": 0, "backorderedQuantity": 2, "expectedShipDate": release.isoformat()},
+    }
+    quoted = (await quote(api, ("GAME", 2)))["lines"][0]
+    assert (quoted["inStockQuantity"], quoted["backorderedQuantity"], quoted["message"]) == (0, 2, notice)
     after = await product(api, "GAME")
     assert (after["stockStatus"], after["salableQuantity"], after["backorderedQuantity"]) == ("PRE_ORDER", 2, 3)
     assert (after["quantity"], after["preorder"]["preorderedQuantity"]) == (10, 3)

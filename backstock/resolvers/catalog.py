@@ -6,6 +6,7 @@ import base64
 import binascii
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
@@ -78,6 +79,21 @@ class ProductView:
     @property
     def stock(self) -> rules.ProductStock:
         return rules.ProductStock(self.product.sku, self.product.name, self.group_settings, self.level)
+
+    def decide(self, quantity: int, projected: date | None = None) -> rules.LineDecision:
+        """Section 3's decision for a line of `quantity` units in the view's group, or the pre-order's
+        while one is active (`projected`: the line's projection; unknown gives the release date)."""
+        if self.preorder is None:
+            return rules.decide_line(self.product.sku, quantity, self.stock)
+        return rules.decide_preorder_line(
+            self.product.sku,
+            quantity,
+            self.stock,
+            self.preorder,
+            self.store.today,
+            group_may_backorder=self.may_backorder,
+            projected=projected,
+        )
 
 
 @dataclass(frozen=True)

@@ -108,15 +108,7 @@ def _decide(
     if view is None:
         return rules.decide_line(sku, quantity, None)
     if view.preorder is not None:
-        return rules.decide_preorder_line(
-            sku,
-            quantity,
-            view.stock,
-            view.preorder,
-            view.store.today,
-            group_may_backorder=view.may_backorder,
-            projected=projected,
-        )
+        return view.decide(quantity, projected)
     known = None if waiting is None else waiting.get(view.product.id, 0)
     return rules.decide_capped_line(sku, quantity, view.stock, view.caps, known)
 

@@ -99,6 +99,10 @@ async def quote_dates(
         settings = rules.effective_settings(store, product.overrides())
         projected = inputs[product.id].project(on, settings.backorder_lead_time_days)
         when = rules.request_availability(projected, decision).expected_ship_date
+        preorder = None if product.preorder_release_date is None else rules.Preorder(product.preorder_release_date)
+        if rules.is_preorder_active(preorder, on) and preorder is not None and decision.error is None:
+            dates.append(rules.preorder_ship_date(preorder.release_date, when))  # shown in every backorder mode
+            continue
         dates.append(rules.visible_date(when, settings, admin))
     return dates
 

@@ -125,7 +125,7 @@ class Product:
             int | None, strawberry.argument(description="Units the shopper would order; null means 1.")
         ] = 1,
     ) -> str | None:
-        return rules.backorder_message(self.view.stock, 1 if quantity is None else quantity)
+        return self.view.decide(1 if quantity is None else quantity).notice
 
     @strawberry.field(
         permission_classes=ADMIN, description="[admin] One row per source holding or having held this product."
