@@ -16,6 +16,7 @@ from tests.api import Api
 from tests.groups import checkout, key, product_for, quote, refusal, store_caps
 from tests.ledger import assert_ledger_matches_counters
 from tests.mailserver import MailServer
+from tests.test_dates_api import day, purchase_order
 
 SET = """mutation($sku: String!, $input: PreorderInput) { setPreorder(sku: $sku, input: $input) {
   stockStatus isSalable salableQuantity backorderedQuantity preorder { releaseDate maxQuantity preorderedQuantity message }
@@ -197,3 +198,23 @@ async def test_the_periodic_task_releases_on_release_day_in_the_store_time_zone(
     assert (await line(api, number))["quantityReadyToShip"] == 1
     await api.send_mail()
     assert mail_server.messages[-1]["Subject"] == f"Your backorder for order {number} is ready to ship"
+
+
+async def test_a_preordered_line_is_told_of_delays_past_its_release_date_only(
+    api: Api, mail_server: MailServer
+) -> None:
+    await api.create_product("MUG", backorders=SILENT)  # pre-order dates show in silent mode too
+    await set_preorder(api, "MUG", today(api) + timedelta(days=10))
+    await purchase_order(api, "PO-1", 5, 3)
+    number = (await checkout(api, ("MUG", 2)))["number"]
+    await api.send_mail()
+    mail_server.clear()
+    await api.data(f'mutation {{ reschedulePurchaseOrder(number: "PO-1", expectedDate: "{day(20)}") {{ number }} }}')
+    await api.send_mail()
+    assert [m["Subject"] for m in mail_server.messages] == [f"Your backorder for order {number} is delayed"]
+    assert (await line(api, number))["expectedShipDate"] == day(20)
+    mail_server.clear()
+    await api.data('mutation { cancelPurchaseOrder(number: "PO-1") { status } }')  # unknown: the release date
+    await api.send_mail()
+    assert mail_server.messages == []
+    assert (await line(api, number))["expectedShipDate"] == day(10)

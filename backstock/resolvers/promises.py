@@ -9,6 +9,7 @@ the dates those emails state become the told dates. Callers hold the stock items
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 from backstock import rules
@@ -31,9 +32,16 @@ async def tell_changes(stock_id: int, product_ids: Sequence[int], store: rules.S
         settings = rules.effective_settings(store, products[product_id].overrides())
         projected |= found.project(on, settings.backorder_lead_time_days).by_line()
         silent = not rules.shopper_sees_dates(settings)
+        release = products[product_id].preorder_release_date
         for w in found.waiting:
             row = rows[w.line_id]
-            told.append(rules.ToldLine(row.order_id, row.id, row.told_ship_date, silent=silent))
+            held = row.preorder_held and release is not None
+            if held and release is not None:  # a held line's date is never before its release, in every mode
+                current = projected[row.id]
+                projected[row.id] = replace(
+                    current, expected_ship_date=rules.preorder_ship_date(release, current.expected_ship_date)
+                )
+            told.append(rules.ToldLine(row.order_id, row.id, row.told_ship_date, silent=silent and not held))
     notices = rules.order_notices(told, projected)
     if not notices:
         return
