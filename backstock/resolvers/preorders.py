@@ -33,10 +33,9 @@ from backstock.resolvers.inventory import lock
 ADVISORY_NAMESPACE = 7202  # the first key of pg_advisory_xact_lock(int, int): pre-order caps
 
 
-def checked(preorder: rules.Preorder) -> rules.Preorder:
+def checked(preorder: rules.Preorder) -> None:
     for violation in rules.validate_preorder(preorder):
         raise BadUserInput(violation.message, field=violation.field)
-    return preorder
 
 
 async def set_preorder(sku: str, preorder: rules.Preorder | None, store: Terms, config: StoreConfig) -> ProductView:
@@ -76,14 +75,16 @@ async def release(product_id: int, config: StoreConfig) -> None:
 
 
 async def release_due(config: StoreConfig, today: date) -> int:
-    """Releases every pre-order whose release date has come, each in its own transaction; returns how many."""
+    """Releases every pre-order whose release date has come, each in its own transaction; returns how many
+    (one an admin ended meanwhile is skipped)."""
     due = [int(row["id"]) for row in await Product.filter(preorder_release_date__lte=today).values("id")]
+    count = 0
     for product_id in due:
         async with in_transaction():
-            still_due = await Product.filter(id=product_id, preorder_release_date__lte=today).exists()
-            if still_due:
+            if await Product.filter(id=product_id, preorder_release_date__lte=today).exists():
                 await release(product_id, config)
-    return len(due)
+                count += 1
+    return count
 
 
 async def preordered(products: Iterable[Product]) -> dict[int, int]:
