@@ -4,10 +4,10 @@ The rules are in `rules.preorders`; this module gathers their inputs and writes 
 A pre-order lives on its product row; its order lines are flagged `is_preorder` for good and
 `preorder_held` until the release, which hands their units to the normal queue.
 
-Locking: a release updates the product row first, then locks its stock items stock by stock,
-as a settings change does. Checkout locks the stock items first, then (PostgreSQL) a transaction
-advisory lock per pre-order product, so checkouts through different stocks count the product-wide
-cap one at a time; SQLite runs each transaction alone.
+Locking: a release locks the product's stock items (with the product row, as `inventory.lock`
+does) before it writes the product row, like checkout. Checkout then takes (PostgreSQL) a
+transaction advisory lock per pre-order product, so checkouts through different stocks count the
+product-wide cap one at a time; SQLite runs each transaction alone.
 """
 
 from __future__ import annotations
@@ -57,21 +57,28 @@ async def set_preorder(sku: str, preorder: rules.Preorder | None, store: Terms, 
 
 async def release(product_id: int, config: StoreConfig) -> None:
     """Ends the product's pre-order: its held units join the queue (they keep their place, oldest
-    order first) and what stock allows is allocated. Call inside the caller's transaction."""
+    order first) and what stock allows is allocated. Call inside the caller's transaction.
+
+    The stock items are locked before the product row is written: checkout's lock takes both in
+    that order, so a release and a checkout queue instead of deadlocking.
+    """
+    locked = {stock_id: await lock(stock_id, ids=[product_id]) for stock_id in await _held_stocks(product_id)}
     await Product.filter(id=product_id).update(
         preorder_release_date=None, preorder_max_quantity=None, preorder_message=None
     )
+    # A checkout that held the product row placed its line before this write: its stock is locked now.
+    for stock_id in await _held_stocks(product_id):
+        if stock_id not in locked:
+            locked[stock_id] = await lock(stock_id, ids=[product_id])
     # Stock not managed: nothing is counted, so every unit is ready the moment the pre-order ends.
     await OrderLine.filter(product_id=product_id, preorder_held=True, stock_tracked=False).update(
         ready=F("ready") + F("backordered"), backordered=0, preorder_held=False
     )
-    rows = await OrderLine.filter(product_id=product_id, preorder_held=True).values("stock_id")
-    for stock_id in sorted({int(row["stock_id"]) for row in rows}):
-        for entry in (await lock(stock_id, ids=[product_id])).values():
-            held_lines = OrderLine.filter(stock_id=stock_id, product_id=product_id, preorder_held=True)
-            held = await _units(held_lines, "backordered")
-            await held_lines.update(preorder_held=False)
-            await released(entry, config, held)
+    for entry in (entry for entries in locked.values() for entry in entries.values()):
+        held_lines = OrderLine.filter(stock_id=entry.item.stock_id, product_id=product_id, preorder_held=True)
+        held = await _units(held_lines, "backordered")
+        await held_lines.update(preorder_held=False)
+        await released(entry, config, held)
 
 
 async def release_due(config: StoreConfig, today: date) -> int:
@@ -123,6 +130,11 @@ async def projected_dates(
         )
         dates[view.product.id] = rules.request_ship_date(projected, quantities.get(view.product.sku, 0))
     return dates
+
+
+async def _held_stocks(product_id: int) -> list[int]:
+    rows = await OrderLine.filter(product_id=product_id, preorder_held=True).values("stock_id")
+    return sorted({int(row["stock_id"]) for row in rows})
 
 
 async def _units(lines: QuerySet[OrderLine], column: str) -> int:
