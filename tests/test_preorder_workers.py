@@ -69,3 +69,17 @@ async def test_of_two_workers_one_releases_and_another_takes_over_when_it_stops(
     # One that stops cleanly gives the lease up at once.
     await other.resign()
     assert await leader.tick()
+
+
+async def test_checkouts_racing_the_end_of_a_preorder_all_get_their_units(api: Api) -> None:
+    release = (clock.today() + timedelta(days=5)).isoformat()
+    await api.create_product("GAME", quantity=50)
+    await api.data(SET, {"sku": "GAME", "input": {"releaseDate": release}})
+    ending = api.data(SET, {"sku": "GAME", "input": None})
+    shoppers = [checkout(api, ("GAME", 2), email=f"s{i}@example.com") for i in range(10)]
+    results = await asyncio.wait_for(asyncio.gather(ending, *shoppers), 120)
+    numbers = [r["number"] for r in results[1:]]
+    assert (await api.data(PRODUCT))["product"]["preorder"] is None
+    lines = [(await api.order(n))["lines"][0] for n in numbers]
+    assert [(x["quantityReadyToShip"], x["quantityBackordered"]) for x in lines] == [(2, 0)] * 10
+    await assert_ledger_matches_counters()
