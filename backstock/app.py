@@ -30,6 +30,8 @@ from backstock.events.broker import Hub
 from backstock.events.listener import listening
 from backstock.events.webhooks import WebhookDispatcher
 from backstock.notifications.dispatcher import Dispatcher
+from backstock.resolvers import clock
+from backstock.resolvers.releases import Releases
 from backstock.schema import build_schema
 from backstock.schema.context import Context
 from backstock.schema.errors import with_code
@@ -125,15 +127,17 @@ async def _dispatching(settings: Settings) -> AsyncIterator[None]:
     stop = asyncio.Event()
     task = asyncio.create_task(Dispatcher(settings).run(stop), name="backstock-dispatcher")
     hooks = asyncio.create_task(WebhookDispatcher(settings).run(stop), name="backstock-webhooks")
+    releases = asyncio.create_task(Releases().run(stop), name="backstock-preorder-releases")
     try:
         yield
     finally:
         stop.set()
-        await asyncio.gather(task, hooks)
+        await asyncio.gather(task, hooks, releases)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
+    clock.use(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

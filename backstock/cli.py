@@ -54,6 +54,9 @@ async def _with_orm(settings: Settings, work: Callable[[], Awaitable[object]]) -
 
 
 def _run_with_orm(settings: Settings, work: Callable[[], Awaitable[object]]) -> None:
+    from backstock.resolvers import clock
+
+    clock.use(settings)
     with _reachable(settings):
         asyncio.run(_with_orm(settings, work))
 
@@ -114,6 +117,7 @@ def _dispatch(_: argparse.Namespace, settings: Settings) -> int:
     """A separate email and webhook worker; on SQLite the server's own dispatchers are the only writers allowed."""
     from backstock.events.webhooks import WebhookDispatcher
     from backstock.notifications.dispatcher import Dispatcher
+    from backstock.resolvers.releases import Releases
 
     if settings.is_sqlite:
         print(
@@ -128,7 +132,9 @@ def _dispatch(_: argparse.Namespace, settings: Settings) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await asyncio.gather(Dispatcher(settings).run(stop), WebhookDispatcher(settings).run(stop))
+        await asyncio.gather(
+            Dispatcher(settings).run(stop), WebhookDispatcher(settings).run(stop), Releases().run(stop)
+        )
 
     _run_with_orm(settings, run)
     return 0

@@ -1,7 +1,7 @@
 """A small realistic catalog covering every stock mode, for `make run` and the README tour, with a
 second warehouse (Berlin) sold through its own channel (`eu`), so stock differs per channel, and a
 supplier's open purchase orders, so expected ship dates show at once, a sold-out mug to subscribe
-to and alternatives to offer."""
+to, alternatives to offer and a product on pre-order."""
 
 from __future__ import annotations
 
@@ -9,8 +9,19 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from backstock import rules
 from backstock.models import Product, ProductAlternative, PurchaseOrder, StoreConfig
-from backstock.resolvers import alternatives, catalog, config, projection, purchasing, sources, stock, suppliers
+from backstock.resolvers import (
+    alternatives,
+    catalog,
+    config,
+    preorders,
+    projection,
+    purchasing,
+    sources,
+    stock,
+    suppliers,
+)
 from backstock.resolvers.groups import terms
 from backstock.rules import BackorderMode
 
@@ -72,7 +83,11 @@ PRODUCTS: list[dict[str, Any]] = [
         "quantity": 12,
         "stock_settings": {"out_of_stock_threshold": 2},
     },
+    {"sku": "LAMP-AURORA", "name": "Aurora Desk Lamp (launch edition)", "price": "89.00", "quantity": 6},
 ]
+
+# Pre-orders (DESIGN.md 7.2): SKU -> (days from today to the release, cap of pre-ordered units).
+PREORDERS: dict[str, tuple[int, int]] = {"LAMP-AURORA": (14, 25)}
 
 
 # Units at the Berlin warehouse, sold only through channel `eu`.
@@ -113,6 +128,10 @@ async def load_demo_data(timezone: str = "UTC") -> int:
         await catalog.create_product({**data, "price": Decimal(data["price"])}, store)
         if data["sku"] in BERLIN:
             await stock.set_stock_quantity(data["sku"], BERLIN[data["sku"]], "berlin", store_config, today)
+        if data["sku"] in PREORDERS:
+            days, cap = PREORDERS[data["sku"]]
+            launch = rules.Preorder(today + timedelta(days=days), cap)
+            await preorders.set_preorder(data["sku"], launch, store, store_config)
         created += 1
     for sku, listed in ALTERNATIVES.items():
         if not await ProductAlternative.exists(product__sku=sku):

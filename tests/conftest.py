@@ -24,6 +24,7 @@ from backstock.db import migrate, tortoise_config
 from backstock.models import (
     ApiKey,
     Event,
+    Lease,
     Order,
     OrderLine,
     OutboxMessage,
@@ -72,6 +73,7 @@ TABLES = [
     StoreConfig,
     OutboxMessage,
     ApiKey,
+    Lease,
 ]
 # The migration's `default` source, stock and channel stay; whatever a test added goes.
 RESET_INVENTORY = """

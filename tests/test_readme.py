@@ -41,6 +41,14 @@ async def test_the_tour_works_as_written_on_the_demo_data(api: Api) -> None:
     assert before["stockStatus"] != after["stockStatus"]
     assert before["backorderMessage"] is None
     assert after["backorderMessage"]
+    [launch] = [a["launch"] for a in answers if "launch" in a]
+    release = (datetime.now(UTC).date() + timedelta(days=14)).isoformat()
+    assert launch == {
+        "stockStatus": "PRE_ORDER",
+        "salableQuantity": 25,
+        "backorderMessage": f"Pre-order: ships from {release}.",
+        "preorder": {"releaseDate": release, "maxQuantity": 25},
+    }
     [restock] = [a["adjustStock"] for a in answers if "adjustStock" in a]
     assert restock["backorderedQuantity"] == 0
     [alert] = [a["subscribeToStockAlert"] for a in answers if "subscribeToStockAlert" in a]

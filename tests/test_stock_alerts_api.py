@@ -158,6 +158,7 @@ async def test_both_limits_hold_under_concurrent_subscriptions(api: Api, mail_se
         "stock status",
         "cancellation",
         "purchase order",
+        'mutation { setPreorder(sku: "LAMP", input: {releaseDate: "2099-01-01"}) { sku } }',
     ],
 )
 async def test_every_way_back_to_salable_sends_the_alerts(api: Api, mail_server: MailServer, change: str) -> None:

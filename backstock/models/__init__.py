@@ -6,6 +6,7 @@ from backstock.models.catalog import Product, StoreConfig
 from backstock.models.events import Event, EventKind
 from backstock.models.inventory import DEFAULT_CODE, Channel, Source, SourceItem, Stock, StockItem, StockSource
 from backstock.models.keys import ApiKey, ApiKeyRole
+from backstock.models.leases import Lease
 from backstock.models.ledger import MovementReason, StockMovement
 from backstock.models.orders import Order, OrderLine, Payment, PaymentKind, Shipment, ShipmentLine, ShipmentSource
 from backstock.models.outbox import OutboxMessage, OutboxStatus
@@ -20,6 +21,7 @@ __all__ = [
     "DeliveryStatus",
     "Event",
     "EventKind",
+    "Lease",
     "MovementReason",
     "Order",
     "OrderLine",

@@ -74,6 +74,11 @@ class Product(Model):
     backorder_customer_groups: fields.Field[list[str] | None] = fields.JSONField(null=True)
     max_backorder_quantity_per_order = fields.IntField(null=True)
     max_backorder_quantity_per_customer = fields.IntField(null=True)
+    # The pre-order (DESIGN.md 7.2) until it is released; NULL release date: none. On the product row, so
+    # every read of a product (a listing, checkout's lock) has it without another query.
+    preorder_release_date = fields.DateField(null=True)
+    preorder_max_quantity = fields.IntField(null=True)
+    preorder_message = fields.TextField(null=True)
 
     source_items: fields.ReverseRelation[SourceItem]
     stock_items: fields.ReverseRelation[StockItem]

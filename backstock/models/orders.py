@@ -69,6 +69,10 @@ class OrderLine(Model):
     stock_tracked = fields.BooleanField(default=True)
     # The expected ship date the customer was last told (DESIGN.md 7.1); None: told "unknown", or never told.
     told_ship_date = fields.DateField(null=True)
+    # Ordered before the product's release date (DESIGN.md 7.2): never counted by backorder caps.
+    is_preorder = fields.BooleanField(default=False, db_default=False)
+    # Held back until the release: these units wait even while units are on hand, and count toward the cap.
+    preorder_held = fields.BooleanField(default=False, db_default=False)
 
     class Meta:
         table = "order_line"

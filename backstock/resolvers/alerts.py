@@ -15,13 +15,14 @@ from tortoise.expressions import F
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from backstock import rules
 from backstock.models import StockAlert, StockAlertEmail, StockAlertStatus
 from backstock.notifications.messages import alert_confirmation
 from backstock.notifications.outbox import enqueue
 from backstock.resolvers import validation
+from backstock.resolvers.catalog import get_product
 from backstock.resolvers.config import load_store_config
 from backstock.resolvers.errors import BadUserInput, unknown_sku
+from backstock.resolvers.groups import terms
 from backstock.resolvers.inventory import lock, stock_of_channel
 
 MAX_ACTIVE = 20
@@ -52,10 +53,8 @@ async def subscribe(sku: str, email: str) -> StockAlert:
             existing = await StockAlert.get_or_none(active_key=key)
             if existing is not None:
                 return existing
-            config = await load_store_config()
-            if rules.is_salable(
-                rules.effective_settings(config.stock_settings(), product.overrides()), entry.counts.level
-            ):
+            # The view reads as shoppers see it, a pre-order under its cap included.
+            if (await get_product(sku, terms(await load_store_config()))).availability.is_salable:
                 raise BadUserInput(f"sku: {sku!r} can be ordered now; alerts are for products that cannot", field="sku")
             await _take_room(email)
             alert = await StockAlert.create(

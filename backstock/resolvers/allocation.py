@@ -9,6 +9,7 @@ their change plus the ready units their change itself added or removed; the diff
 from __future__ import annotations
 
 from tortoise.expressions import Q
+from tortoise.functions import Sum
 
 from backstock import rules
 from backstock.events import record as events
@@ -34,8 +35,25 @@ async def settle(
 
     `ready_changed` is what the caller itself did to ready units (checkout adds in-stock units,
     cancelling removes ready units), so only the remainder is allocated or taken back.
+    While the product holds a pre-order its held units are left out of the target instead (see `_held_change`).
     """
-    change = rules.ready_target(after.level) - (rules.ready_target(before.level) + ready_changed)
+    if item.product.preorder_release_date is None:
+        change = rules.ready_target(after.level) - (rules.ready_target(before.level) + ready_changed)
+    else:
+        change = await _held_change(item, after)
+    await _hand_out(item, store, before, after, change)
+
+
+async def released(entry: Locked, store: StoreConfig, held: int) -> None:
+    """A pre-order's release un-held `held` units in this stock: what stock on hand held back for
+    them is handed out now, oldest order first, with the usual emails and events (the units
+    `rules.release_allocation` gives; `_move` takes them from the waiting lines in that order)."""
+    level = entry.counts.level
+    change = rules.ready_target(level) - rules.held_ready_target(level, held)
+    await _hand_out(entry.item, store, entry.counts, entry.counts, change)
+
+
+async def _hand_out(item: StockItem, store: StoreConfig, before: Counts, after: Counts, change: int) -> None:
     moved = await _move(item.stock_id, item.product_id, change)
     promises.changed(item.stock_id, [item.product_id], [line.id for line in moved] if change < 0 else ())
     orders = {line.order_id for line in moved}
@@ -46,6 +64,21 @@ async def settle(
     await enqueue(outgoing)
 
 
+async def _held_change(item: StockItem, after: Counts) -> int:
+    """Units to allocate (or take back) while a pre-order holds units back: the target
+    (`rules.held_ready_target`) against the units actually ready, both read now, because a
+    cancelled or newly placed pre-order line moves the held count and the reserved count together.
+    """
+    rows = (
+        await OrderLine.filter(stock_id=item.stock_id, product_id=item.product_id, stock_tracked=True)
+        .annotate(ready_units=Sum("ready"), held_units=Sum("backordered", _filter=Q(preorder_held=True)))
+        .group_by()
+        .values("ready_units", "held_units")
+    )
+    ready, held = (rows[0]["ready_units"], rows[0]["held_units"]) if rows else (0, 0)
+    return rules.held_ready_target(after.level, int(held or 0)) - int(ready or 0)
+
+
 def _state(settings: rules.StockSettings, counts: Counts) -> rules.StockState:
     return rules.stock_state(settings, counts.level, counts.held is not None)
 
@@ -53,7 +86,7 @@ def _state(settings: rules.StockSettings, counts: Counts) -> rules.StockState:
 async def _move(stock_id: int, product_id: int, units: int) -> list[OrderLine]:
     """Moves `units` from backordered to ready (or back when negative); returns the lines moved."""
     if units > 0:
-        waiting, room, order = Q(backordered__gt=0), "backordered", ("order_id", "id")
+        waiting, room, order = Q(backordered__gt=0, preorder_held=False), "backordered", ("order_id", "id")
     else:
         waiting, room, order = Q(ready__gt=0), "ready", ("-order_id", "-id")
     remaining, moved = abs(units), list[OrderLine]()

@@ -39,7 +39,7 @@ from backstock.models import (
 )
 from backstock.notifications import messages
 from backstock.notifications.outbox import enqueue
-from backstock.resolvers import groups, ledger, projection, validation
+from backstock.resolvers import groups, ledger, preorders, projection, validation
 from backstock.resolvers.allocation import settle
 from backstock.resolvers.catalog import ProductView, views_of, with_counts
 from backstock.resolvers.errors import BadUserInput, Conflict
@@ -100,10 +100,15 @@ async def _waiting(email: str, stock_id: int, views: Iterable[ProductView]) -> d
     return await groups.waiting_units(email, stock_id, [v.product.id for v in views])
 
 
-def _decide(sku: str, quantity: int, view: ProductView | None, waiting: dict[int, int] | None) -> rules.LineDecision:
-    """Section 3's decision for the view's group, then the backorder caps (`waiting` None: customer unknown)."""
+def _decide(
+    sku: str, quantity: int, view: ProductView | None, waiting: dict[int, int] | None, projected: date | None = None
+) -> rules.LineDecision:
+    """Section 3's decision for the view's group, then the backorder caps (`waiting` None: customer unknown).
+    A pre-order's line follows `rules.decide_preorder_line` (`projected`: its projection); caps never apply to it."""
     if view is None:
         return rules.decide_line(sku, quantity, None)
+    if view.preorder is not None:
+        return view.decide(quantity, projected)
     known = None if waiting is None else waiting.get(view.product.id, 0)
     return rules.decide_capped_line(sku, quantity, view.stock, view.caps, known)
 
@@ -183,12 +188,21 @@ async def _place(
     where: Where,
     group: str,
 ) -> OrderRecord | list[rules.LineError]:
-    store = groups.terms(config, group)
+    store = replace(groups.terms(config, group), today=where.today)
     async with in_transaction():
         items = {e.item.product.sku: e for e in (await lock(where.stock_id, skus=[s for s, _ in merged])).values()}
-        views = {sku: ProductView(e.item.product, e.counts, store, e.item.stock_id) for sku, e in items.items()}
+        counted = await preorders.preordered(e.item.product for e in items.values())
+        views = {
+            sku: ProductView(e.item.product, e.counts, store, e.item.stock_id, counted.get(e.item.product_id, 0))
+            for sku, e in items.items()
+        }
         waiting = await _waiting(email, where.stock_id, views.values())
-        decisions = [(_decide(sku, q, views.get(sku), waiting), items.get(sku)) for sku, q in merged]
+        projected = await preorders.projected_dates(where.stock_id, views.values(), dict(merged))
+        decisions = [
+            (_decide(sku, q, view, waiting, projected.get(view.product.id) if view else None), items.get(sku))
+            for sku, q in merged
+            for view in [views.get(sku)]
+        ]
         errors = [d.error for d, _ in decisions if d.error is not None]
         if errors:
             return errors
@@ -221,7 +235,15 @@ async def _place(
             store.settings,
             where.today,
         )
-        lines = [_line(order, d, item.item, store, told.get(item.item.product_id)) for d, item in decisions if item]
+        for view in views.values():
+            if view.preorder is not None:
+                release = view.preorder.release_date
+                told[view.product.id] = rules.preorder_ship_date(release, projected.get(view.product.id))
+        lines = [
+            _line(order, d, e.item, store, told.get(e.item.product_id), views[d.sku].preorder is not None)
+            for d, e in decisions
+            if e
+        ]
         await OrderLine.bulk_create(lines)
         payment = await Payment.create(order=order, kind=PaymentKind.CAPTURE, amount=total)
         movements = [
@@ -236,7 +258,7 @@ async def _place(
 
 
 def _line(
-    order: Order, decision: rules.LineDecision, item: StockItem, store: groups.Terms, told: date | None
+    order: Order, decision: rules.LineDecision, item: StockItem, store: groups.Terms, told: date | None, preorder: bool
 ) -> OrderLine:
     product = item.product
     return OrderLine(
@@ -252,6 +274,8 @@ def _line(
         backorder_message=decision.notice,
         stock_tracked=rules.effective_settings(store.settings, product.overrides()).manage_stock,
         told_ship_date=told,
+        is_preorder=preorder,
+        preorder_held=preorder,
     )
 
 

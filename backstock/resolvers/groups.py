@@ -7,13 +7,14 @@ The rules are in `rules.caps`; this module only gathers their inputs.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
 from tortoise.functions import Sum
 
 from backstock import rules
 from backstock.models import OrderLine, StoreConfig
-from backstock.resolvers import validation
+from backstock.resolvers import clock, validation
 from backstock.resolvers.errors import BadUserInput
 from backstock.resolvers.keys import Access
 
@@ -22,11 +23,13 @@ MAX_GROUPS = 100
 
 @dataclass(frozen=True)
 class Terms:
-    """The store defaults in force (section 3 and 7.3 settings) and the group a product is read for."""
+    """The store defaults in force (section 3 and 7.3 settings), the group a product is read for, and
+    the store's today (a pre-order is one only before its release date)."""
 
     settings: rules.StockSettings
     caps: rules.CapSettings
     group: str = rules.GUEST
+    today: date = field(default_factory=clock.today)
 
 
 def terms(config: StoreConfig, group: str = rules.GUEST) -> Terms:
@@ -68,8 +71,8 @@ async def waiting_units(email: str, stock_id: int, product_ids: Collection[int])
     """Units still waiting for stock on the customer's orders (email in any case), per product, in one stock.
 
     Called under the stock items' lock by checkout, so no other checkout of these products can add
-    waiting units before this one commits. Pre-ordered units (DESIGN.md 7.2) never count: once
-    order lines record them, they are subtracted here.
+    waiting units before this one commits. Pre-ordered units (DESIGN.md 7.2) never count, before or
+    after release.
     """
     if not product_ids:
         return {}
@@ -79,6 +82,7 @@ async def waiting_units(email: str, stock_id: int, product_ids: Collection[int])
             product_id__in=list(product_ids),
             backordered__gt=0,
             order__customer_email__iexact=email,
+            is_preorder=False,
         )
         .annotate(waiting=Sum("backordered"))
         .group_by("product_id")

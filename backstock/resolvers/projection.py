@@ -99,6 +99,10 @@ async def quote_dates(
         settings = rules.effective_settings(store, product.overrides())
         projected = inputs[product.id].project(on, settings.backorder_lead_time_days)
         when = rules.request_availability(projected, decision).expected_ship_date
+        preorder = None if product.preorder_release_date is None else rules.Preorder(product.preorder_release_date)
+        if rules.is_preorder_active(preorder, on) and preorder is not None and decision.error is None:
+            dates.append(rules.preorder_ship_date(preorder.release_date, when))  # shown in every backorder mode
+            continue
         dates.append(rules.visible_date(when, settings, admin))
     return dates
 
@@ -112,7 +116,10 @@ async def order_line_date(
     settings = rules.effective_settings(store, product.overrides())
     line_id = line.id if line.id is not None else inputs.line_ids.get((line.order_id, line.product_id))
     projected = inputs.project(on, settings.backorder_lead_time_days).by_line().get(line_id) if line_id else None
-    return rules.visible_date(None if projected is None else projected.expected_ship_date, settings, admin)
+    when = None if projected is None else projected.expected_ship_date
+    if line.preorder_held and product.preorder_release_date is not None:
+        return rules.preorder_ship_date(product.preorder_release_date, when)  # shown in every backorder mode
+    return rules.visible_date(when, settings, admin)
 
 
 async def promised_dates(

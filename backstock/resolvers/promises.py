@@ -22,7 +22,7 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from tortoise.transactions import in_transaction
@@ -130,9 +130,20 @@ async def tell_changes(
         settings = rules.effective_settings(store, products[product_id].overrides())
         projected |= found.project(on, settings.backorder_lead_time_days).by_line()
         silent = not rules.shopper_sees_dates(settings)
+        release = products[product_id].preorder_release_date
         for w in found.waiting:
             row = rows[w.line_id]
-            told.append(rules.ToldLine(row.order_id, row.id, row.told_ship_date, row.id in pushed_back, silent=silent))
+            held = row.preorder_held and release is not None
+            if held and release is not None:  # a held line's date is never before its release, in every mode
+                current = projected[row.id]
+                projected[row.id] = replace(
+                    current, expected_ship_date=rules.preorder_ship_date(release, current.expected_ship_date)
+                )
+            told.append(
+                rules.ToldLine(
+                    row.order_id, row.id, row.told_ship_date, row.id in pushed_back, silent=silent and not held
+                )
+            )
     notices = rules.order_notices(told, projected)
     if not notices:
         return

@@ -18,6 +18,7 @@ from backstock.schema.context import Context
 from backstock.schema.descriptions import SETTINGS, described
 from backstock.schema.inventory import SourceItem
 from backstock.schema.permissions import ADMIN
+from backstock.schema.preorder_types import Preorder
 from backstock.schema.suppliers import Supplier
 
 
@@ -125,7 +126,7 @@ class Product:
             int | None, strawberry.argument(description="Units the shopper would order; null means 1.")
         ] = 1,
     ) -> str | None:
-        return rules.backorder_message(self.view.stock, 1 if quantity is None else quantity)
+        return self.view.decide(1 if quantity is None else quantity).notice
 
     @strawberry.field(
         permission_classes=ADMIN, description="[admin] One row per source holding or having held this product."
@@ -164,6 +165,10 @@ class Product:
     )
     async def next_restock_date(self, info: Info[Context, None]) -> date | None:
         return await dates.next_restock_date(info, self.view)
+
+    @strawberry.field(description="The pre-order while the release date is ahead; null otherwise.")
+    def preorder(self) -> Preorder | None:
+        return Preorder.of(self.view)
 
     @strawberry.field(permission_classes=ADMIN, description="[admin] Units on open purchase orders not yet received.")
     async def incoming_quantity(self, info: Info[Context, None]) -> int | None:

@@ -14,7 +14,7 @@ from starlette.responses import Response
 from strawberry.dataloader import DataLoader
 
 from backstock.models import Product, SourceItem, StoreConfig, Supplier
-from backstock.resolvers import alerts, alternatives, projection
+from backstock.resolvers import alerts, alternatives, clock, projection
 from backstock.resolvers.catalog import ProductView
 from backstock.resolvers.config import load_store_config
 from backstock.resolvers.groups import Terms, asserted_group, terms
@@ -91,7 +91,7 @@ class Context:
 
     def today(self) -> date:
         """The store's calendar date (BACKSTOCK_TIMEZONE), which resolvers take as an argument."""
-        return projection.today(self.settings.timezone)
+        return clock.today()
 
     async def store_config(self) -> StoreConfig:
         return await self.store_loader.load(None)

@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from backstock import models, rules
-from backstock.resolvers import projection
+from backstock.resolvers import clock, projection
 from backstock.resolvers.catalog import ProductView
 from backstock.schema.context import Context
 
@@ -32,7 +32,7 @@ async def _inputs(info: Info[Context, None], view: ProductView) -> projection.In
 
 
 def _today(info: Info[Context, None]) -> date:
-    return projection.today(info.context.settings.timezone)
+    return clock.today()
 
 
 async def next_restock_date(info: Info[Context, None], view: ProductView) -> date | None:
@@ -46,11 +46,15 @@ async def incoming_quantity(info: Info[Context, None], view: ProductView) -> int
 async def availability(info: Info[Context, None], view: ProductView, quantity: int) -> Availability:
     """A new request is projected after every unit that already waits; shoppers in silent mode see no date."""
     projected = (await _inputs(info, view)).project(_today(info), view.settings.backorder_lead_time_days)
-    got = rules.request_availability(projected, rules.decide_line(view.product.sku, quantity, view.stock))
+    decision = view.decide(quantity)
+    got = rules.request_availability(projected, decision)
+    when = rules.visible_date(got.expected_ship_date, view.settings, info.context.is_admin)
+    if view.preorder is not None and decision.error is None:  # a pre-order's date shows in every mode
+        when = rules.preorder_ship_date(view.preorder.release_date, got.expected_ship_date)
     return Availability(
         in_stock_quantity=got.in_stock,
         backordered_quantity=got.backordered,
-        expected_ship_date=rules.visible_date(got.expected_ship_date, view.settings, info.context.is_admin),
+        expected_ship_date=when,
         message=got.message,
     )
 

@@ -90,7 +90,7 @@ describe_enum(
         "IN_STOCK": "Orderable, ships from stock on hand.",
         "BACKORDER": "Orderable, ships when restocked. Shown only in ALLOW_QTY_BELOW_ZERO_AND_NOTIFY mode; "
         "in silent mode such a product reads IN_STOCK.",
-        "PRE_ORDER": "Orderable before its release date (later phase).",
+        "PRE_ORDER": "Orderable before its release date (Product.preorder); every unit ordered waits for the release.",
         "OUT_OF_STOCK": "Not orderable.",
     },
 )

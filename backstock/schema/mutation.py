@@ -14,7 +14,6 @@ from backstock.resolvers import (
     config,
     fulfilment,
     orders,
-    projection,
     sources,
     stock,
     suppliers,
@@ -40,6 +39,7 @@ from backstock.schema.inventory import Source, SourceInput, Stock, StockInput
 from backstock.schema.keys import KeyMutation
 from backstock.schema.orders import Asked, CheckoutRejected, CheckoutResult, LineError, Order, Shipment
 from backstock.schema.permissions import ADMIN
+from backstock.schema.preorders import PreorderMutation
 from backstock.schema.purchasing import PurchasingMutation
 from backstock.schema.query import AppInfo
 from backstock.schema.webhooks import WebhookMutation
@@ -58,7 +58,7 @@ OutboxId = Annotated[strawberry.ID, strawberry.argument(description="The email's
 
 
 @strawberry.type(description="Checkout for storefronts; everything else needs an ADMIN key.")
-class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation, AlertMutation):
+class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation, AlertMutation, PreorderMutation):
     @strawberry.mutation(
         description="Places an order: all lines or none. Backordered units are captured and paid now, shipped later."
     )
@@ -78,7 +78,7 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation, A
             input.idempotency_key,
             config,
             input.channel,
-            projection.today(info.context.settings.timezone),
+            info.context.today(),
             group,
         )
         metrics.count_checkout(result if isinstance(result, list) else [])

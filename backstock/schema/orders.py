@@ -102,6 +102,7 @@ class OrderLine:
     quantity_shipped: int = strawberry.field(description="Units shipped.")
     quantity_canceled: int = strawberry.field(description="Units cancelled (and refunded).")
     backorder_message: str | None = strawberry.field(description="The backorder notice given at checkout, if any.")
+    is_preorder: bool = strawberry.field(description="True for units ordered before the product's release date.")
     row: strawberry.Private[models.OrderLine]
 
     @strawberry.field(
@@ -122,6 +123,7 @@ class OrderLine:
             quantity_ready_to_ship=line.ready,
             quantity_shipped=line.shipped,
             quantity_canceled=line.cancelled,
+            is_preorder=line.is_preorder,
             backorder_message=line.backorder_message,
         )
 

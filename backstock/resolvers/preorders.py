@@ -1,0 +1,159 @@
+"""Pre-orders (DESIGN.md 7.2): set or end one, release it, and what checkout needs to sell one.
+
+The rules are in `rules.preorders`; this module gathers their inputs and writes their outcome.
+A pre-order lives on its product row; its order lines are flagged `is_preorder` for good and
+`preorder_held` until the release, which hands their units to the normal queue.
+
+Locking: a release locks the product's stock items (with the product row, as `inventory.lock`
+does) before it writes the product row, like checkout. Checkout then takes (PostgreSQL) a
+transaction advisory lock per pre-order product, so checkouts through different stocks count the
+product-wide cap one at a time; SQLite runs each transaction alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from datetime import date, timedelta
+
+from tortoise.connection import connections
+from tortoise.expressions import F
+from tortoise.functions import Sum
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from backstock import rules
+from backstock.models import OrderLine, Product, StoreConfig
+from backstock.notifications import alerts
+from backstock.resolvers import projection
+from backstock.resolvers.allocation import released
+from backstock.resolvers.catalog import ProductView, get_product
+from backstock.resolvers.errors import BadUserInput
+from backstock.resolvers.groups import Terms, terms
+from backstock.resolvers.inventory import lock
+
+ADVISORY_NAMESPACE = 7202  # the first key of pg_advisory_xact_lock(int, int): pre-order caps
+
+
+def checked(preorder: rules.Preorder) -> None:
+    for violation in rules.validate_preorder(preorder):
+        raise BadUserInput(violation.message, field=violation.field)
+
+
+async def set_preorder(sku: str, preorder: rules.Preorder | None, store: Terms, config: StoreConfig) -> ProductView:
+    """Saves the pre-order; None, or a release date today or earlier, releases it at once (one transaction)."""
+    if preorder is not None:
+        checked(preorder)
+    product_id = (await get_product(sku, store)).product.id
+    async with in_transaction(), _alerts_if_salable(sku, store, store):
+        if rules.is_preorder_active(preorder, store.today) and preorder is not None:
+            await Product.filter(id=product_id).update(
+                preorder_release_date=preorder.release_date,
+                preorder_max_quantity=preorder.max_quantity,
+                preorder_message=preorder.message,
+            )
+        else:
+            await release(product_id, config)
+    return await get_product(sku, store)
+
+
+async def release(product_id: int, config: StoreConfig) -> None:
+    """Ends the product's pre-order: its held units join the queue (they keep their place, oldest
+    order first) and what stock allows is allocated. Call inside the caller's transaction.
+
+    The stock items are locked before the product row is written: checkout's lock takes both in
+    that order, so a release and a checkout queue instead of deadlocking.
+    """
+    locked = {stock_id: await lock(stock_id, ids=[product_id]) for stock_id in await _held_stocks(product_id)}
+    await Product.filter(id=product_id).update(
+        preorder_release_date=None, preorder_max_quantity=None, preorder_message=None
+    )
+    # A checkout that held the product row placed its line before this write: its stock is locked now.
+    for stock_id in await _held_stocks(product_id):
+        if stock_id not in locked:
+            locked[stock_id] = await lock(stock_id, ids=[product_id])
+    # Stock not managed: nothing is counted, so every unit is ready the moment the pre-order ends.
+    await OrderLine.filter(product_id=product_id, preorder_held=True, stock_tracked=False).update(
+        ready=F("ready") + F("backordered"), backordered=0, preorder_held=False
+    )
+    for entry in (entry for entries in locked.values() for entry in entries.values()):
+        held_lines = OrderLine.filter(stock_id=entry.item.stock_id, product_id=product_id, preorder_held=True)
+        held = await _units(held_lines, "backordered")
+        await held_lines.update(preorder_held=False)
+        await released(entry, config, held)
+
+
+async def release_due(config: StoreConfig, today: date) -> int:
+    """Releases every pre-order whose release date has come, each in its own transaction; returns how many
+    (one an admin ended meanwhile is skipped)."""
+    due = await Product.filter(preorder_release_date__lte=today).values_list("id", "sku", "preorder_release_date")
+    store = replace(terms(config), today=today)
+    count = 0
+    for product_id, sku, release_date in due:
+        # Before the release the product read as a pre-order: as it did the day before its release date.
+        before = replace(store, today=release_date - timedelta(days=1))
+        async with in_transaction(), _alerts_if_salable(sku, before, store):
+            if await Product.filter(id=product_id, preorder_release_date__lte=today).exists():
+                await release(product_id, config)
+                count += 1
+    return count
+
+
+@asynccontextmanager
+async def _alerts_if_salable(sku: str, before: Terms, after: Terms) -> AsyncIterator[None]:
+    """Setting, raising or releasing a pre-order can make a product salable that was not (DESIGN.md
+    7.2): its back-in-stock alerts are queued in the change's transaction. Counters do not move then,
+    so `allocation.settle`'s stock events cannot see it; the views before and after do."""
+    was = (await get_product(sku, before)).availability.is_salable
+    yield
+    if not was and (await get_product(sku, after)).availability.is_salable:
+        await alerts.became_salable(sku)
+
+
+async def preordered(products: Iterable[Product]) -> dict[int, int]:
+    """Units pre-ordered so far (all stocks) per product holding a pre-order; under checkout's lock.
+
+    On PostgreSQL a transaction advisory lock per product (in id order) makes checkouts through
+    other stocks wait, so the product-wide cap is counted by one checkout at a time.
+    """
+    ids = sorted(p.id for p in products if p.preorder_release_date is not None)
+    connection = connections.get("default")
+    counts: dict[int, int] = {}
+    for product_id in ids:
+        if connection.capabilities.dialect == "postgres":
+            await connection.execute_query("SELECT pg_advisory_xact_lock($1, $2)", [ADVISORY_NAMESPACE, product_id])
+        lines = OrderLine.filter(product_id=product_id, preorder_held=True)
+        counts[product_id] = await _units(lines, "ordered") - await _units(lines, "cancelled")
+    return counts
+
+
+async def projected_dates(
+    stock_id: int, views: Iterable[ProductView], quantities: dict[str, int]
+) -> dict[int, date | None]:
+    """Each pre-order line's projection (before the rule takes the later of it and the release date),
+    by product id: after every unit already waiting, units on hand the pre-order holds back first."""
+    active = [v for v in views if v.preorder is not None]
+    if not active:
+        return {}
+    inputs = await projection.load(stock_id, [v.product.id for v in active])
+    dates: dict[int, date | None] = {}
+    for view in active:
+        found = inputs[view.product.id]
+        cover = view.level.on_hand - rules.held_ready_target(view.level, view.preordered)
+        on_hand = [rules.Incoming("", view.store.today, cover, rules.PurchaseOrderStatus.OPEN)] if cover > 0 else []
+        projected = rules.project(
+            found.waiting, [*on_hand, *found.incoming], view.store.today, view.settings.backorder_lead_time_days
+        )
+        dates[view.product.id] = rules.request_ship_date(projected, quantities.get(view.product.sku, 0))
+    return dates
+
+
+async def _held_stocks(product_id: int) -> list[int]:
+    rows = await OrderLine.filter(product_id=product_id, preorder_held=True).values("stock_id")
+    return sorted({int(row["stock_id"]) for row in rows})
+
+
+async def _units(lines: QuerySet[OrderLine], column: str) -> int:
+    rows = await lines.annotate(units=Sum(column)).group_by().values("units")
+    return int(rows[0]["units"] or 0) if rows else 0
