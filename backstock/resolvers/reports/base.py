@@ -93,7 +93,8 @@ def held_cte(sql: Sql, stock_id: int) -> str:
     """Units on hand per product in the stock (items flagged in stock at enabled sources), like
     `inventory.counters`; a product appears when the stock has an item of it."""
     return (
-        'held AS (SELECT si."product_id", SUM(CASE WHEN si."in_stock" THEN si."quantity" ELSE 0 END) AS on_hand '  # noqa: S608
+        'held AS MATERIALIZED (SELECT si."product_id", '  # noqa: S608
+        'SUM(CASE WHEN si."in_stock" THEN si."quantity" ELSE 0 END) AS on_hand '
         'FROM "source_item" si JOIN "stock_source" ss ON ss."source_id" = si."source_id" '
         'JOIN "source" s ON s."id" = si."source_id" '
         f'WHERE ss."stock_id" = {sql(stock_id)} AND s."enabled" GROUP BY si."product_id")'
@@ -103,7 +104,7 @@ def held_cte(sql: Sql, stock_id: int) -> str:
 def waiting_cte(sql: Sql, stock_id: int) -> str:
     """Units still waiting for stock per product in the stock, with their open orders and the oldest's time."""
     return (
-        'waiting AS (SELECT ol."product_id", SUM(ol."backordered") AS backordered, '  # noqa: S608
+        'waiting AS MATERIALIZED (SELECT ol."product_id", SUM(ol."backordered") AS backordered, '  # noqa: S608
         'COUNT(DISTINCT ol."order_id") AS open_orders, MIN(o."created_at") AS oldest '
         'FROM "order_line" ol JOIN "sales_order" o ON o."id" = ol."order_id" '
         f'WHERE ol."stock_id" = {sql(stock_id)} AND ol."backordered" > 0 AND ol."stock_tracked" '
@@ -114,7 +115,8 @@ def waiting_cte(sql: Sql, stock_id: int) -> str:
 def incoming_cte(sql: Sql, stock_id: int) -> str:
     """Units due on OPEN purchase orders at the stock's sources (a DRAFT counts for nothing), and the earliest date."""
     return (
-        'incoming AS (SELECT pol."product_id", SUM(pol."quantity_ordered" - pol."quantity_received") AS incoming, '  # noqa: S608
+        'incoming AS MATERIALIZED (SELECT pol."product_id", '  # noqa: S608
+        'SUM(pol."quantity_ordered" - pol."quantity_received") AS incoming, '
         'MIN(po."expected_date") AS next_date '
         'FROM "purchase_order_line" pol JOIN "purchase_order" po ON po."id" = pol."purchase_order_id" '
         'JOIN "stock_source" ss ON ss."source_id" = po."source_id" '

@@ -42,23 +42,29 @@ def _positive(expression: str) -> str:
 def candidates(sql: Sql, stock_id: int, since: datetime) -> list[str]:
     """The per-product aggregates `rule.DemandInput` holds, for products ordered in the window or waiting.
 
-    `since` goes to the driver as a datetime: tortoise's sqlite adapter writes it as it stores the
-    column (ISO text in UTC), so the comparison is the instants'.
+    Units sold and units waiting come from one pass over the stock's order lines (grouped once, so
+    the join to products never meets an unindexed intermediate table). `since` goes to the driver as
+    a datetime: tortoise's sqlite adapter writes it as it stores the column (ISO text in UTC).
     """
+
+    def recent() -> str:
+        return f'o."created_at" >= {sql(since)}'
+
+    waits = 'ol."backordered" > 0 AND ol."stock_tracked"'
     return [
         held_cte(sql, stock_id),
         incoming_cte(sql, stock_id),
-        'sold AS (SELECT ol."product_id", SUM(ol."ordered") AS ordered, SUM(ol."cancelled") AS cancelled '  # noqa: S608
+        'lines AS MATERIALIZED (SELECT ol."product_id", '  # noqa: S608
+        f'SUM(CASE WHEN {recent()} THEN ol."ordered" ELSE 0 END) AS ordered, '
+        f'SUM(CASE WHEN {recent()} THEN ol."cancelled" ELSE 0 END) AS cancelled, '
+        f'SUM(CASE WHEN {waits} THEN ol."backordered" ELSE 0 END) AS waiting '
         'FROM "order_line" ol JOIN "sales_order" o ON o."id" = ol."order_id" '
-        f'WHERE ol."stock_id" = {sql(stock_id)} AND o."created_at" >= {sql(since)} GROUP BY ol."product_id")',
-        'waiting AS (SELECT "product_id", SUM("backordered") AS waiting FROM "order_line" '  # noqa: S608
-        f'WHERE "stock_id" = {sql(stock_id)} AND "backordered" > 0 AND "stock_tracked" GROUP BY "product_id")',
-        'wanted AS (SELECT "product_id" FROM sold UNION SELECT "product_id" FROM waiting)',
-        'inputs AS (SELECT p."id", p."sku", COALESCE(s.ordered, 0) AS ordered, COALESCE(s.cancelled, 0) AS cancelled, '  # noqa: S608
-        'COALESCE(h.on_hand, 0) - COALESCE(st."reserved", 0) AS free, COALESCE(w.waiting, 0) AS waiting, '
+        f'WHERE ol."stock_id" = {sql(stock_id)} AND ({recent()} OR ({waits})) '
+        'GROUP BY ol."product_id")',
+        'inputs AS (SELECT p."id", p."sku", l.ordered, l.cancelled, l.waiting, '  # noqa: S608
+        'COALESCE(h.on_hand, 0) - COALESCE(st."reserved", 0) AS free, '
         'COALESCE(i.incoming, 0) AS incoming, sup."lead_time_days" AS lead_time_days '
-        'FROM wanted c JOIN "product" p ON p."id" = c."product_id" '
-        'LEFT JOIN sold s ON s."product_id" = p."id" LEFT JOIN waiting w ON w."product_id" = p."id" '
+        'FROM lines l JOIN "product" p ON p."id" = l."product_id" '
         'LEFT JOIN incoming i ON i."product_id" = p."id" LEFT JOIN held h ON h."product_id" = p."id" '
         f'LEFT JOIN "stock_item" st ON st."product_id" = p."id" AND st."stock_id" = {sql(stock_id)} '
         'LEFT JOIN "supplier" sup ON sup."id" = p."supplier_id")',
