@@ -1,4 +1,5 @@
-"""`backstock serve | migrate | demo-data | export-schema | dispatch | import-stock | export-stock`.
+"""`backstock serve | migrate | demo-data | export-schema | dispatch | import-stock | export-stock |
+supplier-batches | export-report`.
 
 Every setting is validated before a command runs; a bad one, or a database the command
 cannot use, stops it with one line `backstock: ...` on stderr and exit status 2.
@@ -163,6 +164,18 @@ def _export_stock(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _supplier_batches(_: argparse.Namespace, settings: Settings) -> int:
+    from backstock.resolvers import batches, projection
+
+    async def draft() -> None:
+        for po in await batches.draft_supplier_batches(None, projection.today(settings.timezone)):
+            supplier = po.supplier.code if po.supplier else "-"
+            print(f"{po.number}\t{supplier}\t{len(po.lines)} lines\texpected {po.expected_date.isoformat()}")
+
+    _run_with_orm(settings, draft)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="backstock",
@@ -204,6 +217,9 @@ def parser() -> argparse.ArgumentParser:
     export_stock = commands.add_parser("export-stock", help="write sku,quantity,source for every source item as CSV")
     export_stock.add_argument("file", type=Path, nargs="?", metavar="FILE", help="where to write (default: stdout)")
     export_stock.set_defaults(run=_export_stock)
+    commands.add_parser(
+        "supplier-batches", help="draft one purchase order per supplier from backorders and reorder suggestions (cron)"
+    ).set_defaults(run=_supplier_batches)
     return top
 
 

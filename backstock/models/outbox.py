@@ -25,6 +25,8 @@ class OutboxMessage(Model):
     subject = fields.CharField(max_length=255)
     text_body = fields.TextField()
     html_body = fields.TextField()
+    # Each {"filename", "content_type", "content"} (text); null: none (rows written before attachments existed).
+    attachments: fields.Field[list[dict[str, str]] | None] = fields.JSONField(null=True)
     status = fields.CharEnumField(OutboxStatus, max_length=10, default=OutboxStatus.PENDING)
     attempts = fields.IntField(default=0)
     last_error = fields.TextField(null=True)

@@ -42,6 +42,9 @@ def build_email(row: OutboxMessage, sender: str) -> EmailMessage:
     message["Date"] = _now()
     message.set_content(row.text_body)
     message.add_alternative(row.html_body, subtype="html")
+    for attachment in row.attachments or ():
+        subtype = attachment["content_type"].removeprefix("text/")
+        message.add_attachment(attachment["content"], subtype=subtype, filename=attachment["filename"])
     return message
 
 

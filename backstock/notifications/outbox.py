@@ -10,6 +10,15 @@ from backstock.models import OutboxMessage
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A text file sent with an email, e.g. a purchase order's `<number>.csv`."""
+
+    filename: str
+    content_type: str
+    content: str
+
+
+@dataclass(frozen=True)
 class Message:
     kind: str
     reference: str
@@ -17,6 +26,7 @@ class Message:
     subject: str
     text: str
     html: str
+    attachments: tuple[Attachment, ...] = ()
 
 
 def _row(message: Message) -> OutboxMessage:
@@ -27,6 +37,7 @@ def _row(message: Message) -> OutboxMessage:
         subject=message.subject,
         text_body=message.text,
         html_body=message.html,
+        attachments=[vars(a) for a in message.attachments] or None,
         next_attempt_at=datetime.now(UTC),
     )
 

@@ -63,7 +63,7 @@ def candidates(sql: Sql, stock_id: int, since: datetime) -> list[str]:
         'GROUP BY ol."product_id")',
         'inputs AS (SELECT p."id", p."sku", l.ordered, l.cancelled, l.waiting, '  # noqa: S608
         'COALESCE(h.on_hand, 0) - COALESCE(st."reserved", 0) AS free, '
-        'COALESCE(i.incoming, 0) AS incoming, sup."lead_time_days" AS lead_time_days '
+        'COALESCE(i.incoming, 0) AS incoming, sup."lead_time_days" AS lead_time_days, sup."code" AS supplier '
         'FROM lines l JOIN "product" p ON p."id" = l."product_id" '
         'LEFT JOIN incoming i ON i."product_id" = p."id" LEFT JOIN held h ON h."product_id" = p."id" '
         f'LEFT JOIN "stock_item" st ON st."product_id" = p."id" AND st."stock_id" = {sql(stock_id)} '
