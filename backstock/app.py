@@ -34,7 +34,7 @@ from backstock.schema import build_schema
 from backstock.schema.context import Context
 from backstock.schema.errors import with_code
 from backstock.settings import Settings, get_settings
-from backstock.web import graphiql, metrics, transport
+from backstock.web import exports, graphiql, metrics, transport
 from backstock.web.cors import allowed_origins, cors
 from backstock.web.request_id import RequestIdStarlette
 
@@ -152,6 +152,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics.metrics),
+        *exports.routes(settings),
     ]
     if settings.graphiql:
         routes.append(graphiql.static_files())

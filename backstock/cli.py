@@ -16,6 +16,7 @@ import sys
 from collections.abc import Awaitable, Callable, Iterator
 from importlib.metadata import version
 from pathlib import Path
+from typing import TextIO
 
 import uvicorn
 from pydantic import ValidationError
@@ -176,6 +177,33 @@ def _supplier_batches(_: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _export_report(args: argparse.Namespace, settings: Settings) -> int:
+    from backstock.resolvers import config, projection
+    from backstock.resolvers.errors import BadUserInput
+    from backstock.resolvers.reports.base import check_days
+    from backstock.resolvers.reports.export import csv_chunks
+
+    try:
+        check_days(args.days)
+    except BadUserInput as exc:
+        return _refuse(f"export-report: --{exc.message}")
+
+    async def export(out: TextIO) -> None:
+        store = (await config.load_store_config()).stock_settings()
+        async for chunk in csv_chunks(args.report, args.days, store, projection.today(settings.timezone)):
+            out.write(chunk)
+
+    if args.output is None:
+        _run_with_orm(settings, lambda: export(sys.stdout))
+        return 0
+    try:
+        with args.output.open("w", newline="", encoding="utf-8") as out:
+            _run_with_orm(settings, lambda: export(out))
+    except OSError as exc:
+        return _refuse(f"export-report: {args.output}: cannot write ({exc.strerror})")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="backstock",
@@ -220,6 +248,11 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "supplier-batches", help="draft one purchase order per supplier from backorders and reorder suggestions (cron)"
     ).set_defaults(run=_supplier_batches)
+    export_report = commands.add_parser("export-report", help="write every row of a report as CSV (default stock)")
+    export_report.add_argument("report", choices=["backorders", "low-stock", "demand"], help="which report")
+    export_report.add_argument("--days", type=int, default=30, help="demand's window, 1 to 365 (default: %(default)s)")
+    export_report.add_argument("--output", type=Path, metavar="FILE", help="where to write (default: stdout)")
+    export_report.set_defaults(run=_export_report)
     return top
 
 
