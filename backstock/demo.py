@@ -1,6 +1,6 @@
 """A small realistic catalog covering every stock mode, for `make run` and the README tour, with a
 second warehouse (Berlin) sold through its own channel (`eu`), so stock differs per channel, and a
-supplier's open purchase orders, so expected ship dates show at once."""
+supplier's open purchase orders, so expected ship dates show at once, and six weeks of orders for the reports."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from backstock.demo_history import load_order_history
 from backstock.models import Product, PurchaseOrder, StoreConfig
 from backstock.resolvers import catalog, config, projection, purchasing, sources, stock, suppliers
 from backstock.resolvers.groups import terms
 from backstock.rules import BackorderMode
 
 NOTIFY = BackorderMode.ALLOW_QTY_BELOW_ZERO_AND_NOTIFY
+SUPPLIER = "NORDIC-GOODS"
 
 PRODUCTS: list[dict[str, Any]] = [
     {"sku": "TEE-CLASSIC-M", "name": "Classic Tee (M)", "price": "19.90", "quantity": 120},
@@ -104,15 +106,18 @@ async def load_demo_data(timezone: str = "UTC") -> int:
             await stock.set_stock_quantity(data["sku"], BERLIN[data["sku"]], "berlin", store_config)
         created += 1
     await _purchase_orders(store_config, timezone)
+    await load_order_history(store_config, SUPPLIER)
     return created
 
 
 async def _purchase_orders(store_config: StoreConfig, timezone: str) -> None:
-    await suppliers.upsert_supplier({"code": "NORDIC-GOODS", "name": "Nordic Goods", "email": "orders@nordic.example"})
+    await suppliers.upsert_supplier(
+        {"code": SUPPLIER, "name": "Nordic Goods", "email": "orders@nordic.example", "lead_time_days": 14}
+    )
     today = projection.today(timezone)
     for number, days, sku, units in PURCHASE_ORDERS:
         if await PurchaseOrder.exists(number=number):
             continue
         lines = [purchasing.Line(sku, units)]
-        await purchasing.create_purchase_order(number, "NORDIC-GOODS", today + timedelta(days=days), lines, None)
+        await purchasing.create_purchase_order(number, SUPPLIER, today + timedelta(days=days), lines, None)
         await purchasing.submit_purchase_order(number, store_config, today)

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from backstock.demo import load_demo_data
 from backstock.models import Order
 from tests.api import Api
 from tests.queries import count_queries
@@ -251,3 +252,16 @@ async def test_reports_read_the_stock_of_a_channel_and_refuse_an_unknown_one(api
     for name in ("backorderReport", "lowStockReport", "demandReport"):
         error = await api.error(f'{{ {name}(channel: "nowhere") {{ totalCount }} }}')
         assert (error["extensions"]["code"], error["extensions"]["field"]) == ("BAD_USER_INPUT", "channel")
+
+
+async def test_the_demo_data_gives_every_report_rows_once(api: Api) -> None:
+    await load_demo_data()
+    await load_demo_data()
+    found = await api.data(
+        "{ backorderReport { totalCount rows { product { sku } } } lowStockReport { totalCount } "
+        "demandReport { totalCount rows { product { sku } soldQuantity } } }"
+    )
+    assert [row["product"]["sku"] for row in found["backorderReport"]["rows"]] == ["LAMP-DESK"]
+    assert found["lowStockReport"]["totalCount"] > 0
+    sold = {row["product"]["sku"]: row["soldQuantity"] for row in found["demandReport"]["rows"]}
+    assert sold["TEE-CLASSIC-M"] == 30 and "BAG-WEEKENDER" not in sold
