@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from backstock.demo_history import load_order_history
-from backstock.models import Product, PurchaseOrder, StoreConfig
+from backstock.models import OutboxMessage, OutboxStatus, Product, PurchaseOrder, StoreConfig
 from backstock.resolvers import catalog, config, projection, purchasing, sources, stock, suppliers
 from backstock.resolvers.groups import terms
 from backstock.rules import BackorderMode
@@ -89,6 +89,7 @@ PURCHASE_ORDERS: list[tuple[str, int, str, int]] = [
 async def load_demo_data(timezone: str = "UTC") -> int:
     """Creates what is missing (existing SKUs and purchase orders are left alone); returns how many
     products were created."""
+    last = await OutboxMessage.all().order_by("-id").first()
     store_config = await config.update_store_config({"low_stock_recipients": ["merchant@example.com"]})
     await sources.upsert_source(
         {"code": "berlin", "name": "Berlin warehouse", "email": "berlin@example.com"}, store_config
@@ -107,6 +108,10 @@ async def load_demo_data(timezone: str = "UTC") -> int:
         created += 1
     await _purchase_orders(store_config, timezone)
     await load_order_history(store_config, SUPPLIER)
+    # The demo's customers and supplier are made up: what loading it would email them is never sent.
+    await OutboxMessage.filter(id__gt=last.id if last else 0, status=OutboxStatus.PENDING).update(
+        status=OutboxStatus.DISCARDED
+    )
     return created
 
 

@@ -264,4 +264,4 @@ async def test_the_demo_data_gives_every_report_rows_once(api: Api) -> None:
     assert [row["product"]["sku"] for row in found["backorderReport"]["rows"]] == ["LAMP-DESK"]
     assert found["lowStockReport"]["totalCount"] > 0
     sold = {row["product"]["sku"]: row["soldQuantity"] for row in found["demandReport"]["rows"]}
-    assert sold["TEE-CLASSIC-M"] == 30 and "BAG-WEEKENDER" not in sold
+    assert sold["SOCKS-WOOL-3PK"] > 0 and not {"BAG-WEEKENDER", "TEE-CLASSIC-M"} & set(sold)
