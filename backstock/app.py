@@ -36,7 +36,7 @@ from backstock.schema import build_schema
 from backstock.schema.context import Context
 from backstock.schema.errors import with_code
 from backstock.settings import Settings, get_settings
-from backstock.web import graphiql, metrics, transport, unsubscribe
+from backstock.web import exports, graphiql, metrics, transport, unsubscribe
 from backstock.web.cors import allowed_origins, cors
 from backstock.web.dashboard import Dashboard
 from backstock.web.request_id import RequestIdStarlette
@@ -159,6 +159,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/metrics", metrics.metrics),
         Route("/unsubscribe", unsubscribe.unsubscribe, methods=["GET", "POST"]),
         *Dashboard(settings).routes(),
+        *exports.routes(settings),
     ]
     if settings.graphiql:
         routes.append(graphiql.static_files())

@@ -1,4 +1,5 @@
-"""`backstock serve | migrate | demo-data | export-schema | dispatch | import-stock | export-stock`.
+"""`backstock serve | migrate | demo-data | export-schema | dispatch | import-stock | export-stock |
+supplier-batches | export-report`.
 
 Every setting is validated before a command runs; a bad one, or a database the command
 cannot use, stops it with one line `backstock: ...` on stderr and exit status 2.
@@ -15,6 +16,7 @@ import sys
 from collections.abc import Awaitable, Callable, Iterator
 from importlib.metadata import version
 from pathlib import Path
+from typing import TextIO
 
 import uvicorn
 from pydantic import ValidationError
@@ -169,6 +171,45 @@ def _export_stock(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _supplier_batches(_: argparse.Namespace, settings: Settings) -> int:
+    from backstock.resolvers import batches, projection
+
+    async def draft() -> None:
+        for po in await batches.draft_supplier_batches(None, projection.today(settings.timezone)):
+            supplier = po.supplier.code if po.supplier else "-"
+            print(f"{po.number}\t{supplier}\t{len(po.lines)} lines\texpected {po.expected_date.isoformat()}")
+
+    _run_with_orm(settings, draft)
+    return 0
+
+
+def _export_report(args: argparse.Namespace, settings: Settings) -> int:
+    from backstock.resolvers import config, projection
+    from backstock.resolvers.errors import BadUserInput
+    from backstock.resolvers.reports.base import check_days
+    from backstock.resolvers.reports.export import csv_chunks
+
+    try:
+        check_days(args.days)
+    except BadUserInput as exc:
+        return _refuse(f"export-report: --{exc.message}")
+
+    async def export(out: TextIO) -> None:
+        store = (await config.load_store_config()).stock_settings()
+        async for chunk in csv_chunks(args.report, args.days, store, projection.today(settings.timezone)):
+            out.write(chunk)
+
+    if args.output is None:
+        _run_with_orm(settings, lambda: export(sys.stdout))
+        return 0
+    try:
+        with args.output.open("w", newline="", encoding="utf-8") as out:
+            _run_with_orm(settings, lambda: export(out))
+    except OSError as exc:
+        return _refuse(f"export-report: {args.output}: cannot write ({exc.strerror})")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="backstock",
@@ -210,6 +251,14 @@ def parser() -> argparse.ArgumentParser:
     export_stock = commands.add_parser("export-stock", help="write sku,quantity,source for every source item as CSV")
     export_stock.add_argument("file", type=Path, nargs="?", metavar="FILE", help="where to write (default: stdout)")
     export_stock.set_defaults(run=_export_stock)
+    commands.add_parser(
+        "supplier-batches", help="draft one purchase order per supplier from backorders and reorder suggestions (cron)"
+    ).set_defaults(run=_supplier_batches)
+    export_report = commands.add_parser("export-report", help="write every row of a report as CSV (default stock)")
+    export_report.add_argument("report", choices=["backorders", "low-stock", "demand"], help="which report")
+    export_report.add_argument("--days", type=int, default=30, help="demand's window, 1 to 365 (default: %(default)s)")
+    export_report.add_argument("--output", type=Path, metavar="FILE", help="where to write (default: stdout)")
+    export_report.set_defaults(run=_export_report)
     return top
 
 

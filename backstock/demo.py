@@ -1,7 +1,7 @@
 """A small realistic catalog covering every stock mode, for `make run` and the README tour, with a
 second warehouse (Berlin) sold through its own channel (`eu`), so stock differs per channel, and a
 supplier's open purchase orders, so expected ship dates show at once, a sold-out mug to subscribe
-to, alternatives to offer and a product on pre-order."""
+to, alternatives to offer, a product on pre-order and six weeks of orders for the reports."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 from backstock import rules
-from backstock.models import Product, ProductAlternative, PurchaseOrder, StoreConfig
+from backstock.demo_history import load_order_history
+from backstock.models import OutboxMessage, OutboxStatus, Product, ProductAlternative, PurchaseOrder, StoreConfig
 from backstock.resolvers import (
     alternatives,
     catalog,
@@ -26,6 +27,7 @@ from backstock.resolvers.groups import terms
 from backstock.rules import BackorderMode
 
 NOTIFY = BackorderMode.ALLOW_QTY_BELOW_ZERO_AND_NOTIFY
+SUPPLIER = "NORDIC-GOODS"
 
 PRODUCTS: list[dict[str, Any]] = [
     {"sku": "TEE-CLASSIC-M", "name": "Classic Tee (M)", "price": "19.90", "quantity": 120},
@@ -112,6 +114,7 @@ PURCHASE_ORDERS: list[tuple[str, int, str, int]] = [
 async def load_demo_data(timezone: str = "UTC") -> int:
     """Creates what is missing (existing SKUs and purchase orders are left alone); returns how many
     products were created."""
+    last = await OutboxMessage.all().order_by("-id").first()
     today = projection.today(timezone)
     store_config = await config.update_store_config({"low_stock_recipients": ["merchant@example.com"]}, today)
     await sources.upsert_source(
@@ -137,14 +140,21 @@ async def load_demo_data(timezone: str = "UTC") -> int:
         if not await ProductAlternative.exists(product__sku=sku):
             await alternatives.replace_alternatives(sku, listed, store)
     await _purchase_orders(store_config, today)
+    await load_order_history(store_config, SUPPLIER)
+    # The demo's customers and supplier are made up: what loading it would email them is never sent.
+    await OutboxMessage.filter(id__gt=last.id if last else 0, status=OutboxStatus.PENDING).update(
+        status=OutboxStatus.DISCARDED
+    )
     return created
 
 
 async def _purchase_orders(store_config: StoreConfig, today: date) -> None:
-    await suppliers.upsert_supplier({"code": "NORDIC-GOODS", "name": "Nordic Goods", "email": "orders@nordic.example"})
+    await suppliers.upsert_supplier(
+        {"code": SUPPLIER, "name": "Nordic Goods", "email": "orders@nordic.example", "lead_time_days": 14}
+    )
     for number, days, sku, units in PURCHASE_ORDERS:
         if await PurchaseOrder.exists(number=number):
             continue
         lines = [purchasing.Line(sku, units)]
-        await purchasing.create_purchase_order(number, "NORDIC-GOODS", today + timedelta(days=days), lines, None)
+        await purchasing.create_purchase_order(number, SUPPLIER, today + timedelta(days=days), lines, None)
         await purchasing.submit_purchase_order(number, store_config, today)

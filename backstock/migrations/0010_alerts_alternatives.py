@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     """Back-in-stock alerts with a per-email counter of active ones, product alternatives, and the
     unsubscribe token an outbox email carries (DESIGN.md 7.2)."""
 
-    dependencies = [('models', '0006_groups_caps')]
+    dependencies = [('models', '0009_preorders')]
 
     initial = False
 

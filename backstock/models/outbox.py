@@ -27,6 +27,8 @@ class OutboxMessage(Model):
     html_body = fields.TextField()
     # The dispatcher builds the unsubscribe link from it when sending (see `notifications.unsubscribe`).
     unsubscribe_token = fields.CharField(max_length=64, null=True)
+    # Each {"filename", "content_type", "content"} (text); null: none (rows written before attachments existed).
+    attachments: fields.Field[list[dict[str, str]] | None] = fields.JSONField(null=True)
     status = fields.CharEnumField(OutboxStatus, max_length=10, default=OutboxStatus.PENDING)
     attempts = fields.IntField(default=0)
     last_error = fields.TextField(null=True)

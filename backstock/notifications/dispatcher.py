@@ -46,6 +46,9 @@ def build_email(row: OutboxMessage, sender: str, unsubscribe_url: str | None = N
         return message
     message.set_content(row.text_body)
     message.add_alternative(row.html_body, subtype="html")
+    for attachment in row.attachments or ():
+        subtype = attachment["content_type"].removeprefix("text/")
+        message.add_attachment(attachment["content"], subtype=subtype, filename=attachment["filename"])
     return message
 
 

@@ -20,7 +20,7 @@ def one_line(text: str) -> str:
     return "".join(c for c in text if c.isprintable())
 
 
-def _html_page(title: str, paragraphs: Sequence[str], rows: Sequence[Sequence[str]] = ()) -> str:
+def html_page(title: str, paragraphs: Sequence[str], rows: Sequence[Sequence[str]] = ()) -> str:
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
     if rows:
         cells = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
@@ -65,7 +65,7 @@ def order_confirmation(order: Order, lines: Sequence[OrderLine]) -> Message:
             "We will let you know when it ships.",
         ]
     )
-    page = _html_page(
+    page = html_page(
         f"Order {html.escape(number)}",
         [
             html.escape(_greeting(order)),
@@ -91,7 +91,7 @@ def backorder_ready(order: Order, lines: Sequence[OrderLine]) -> Message:
             *(f"- {line.ordered} x {line.name} ({line.sku})" for line in waiting),
         ]
     )
-    page = _html_page(
+    page = html_page(
         f"Order {html.escape(number)}",
         [
             html.escape(_greeting(order)),
@@ -119,7 +119,7 @@ def low_stock(sku: str, name: str, quantity_left: int, threshold: int, recipient
         f"{name} ({sku}) is low on stock: {quantity_left} left, "
         f"at or below the notify-for-quantity-below threshold of {threshold}."
     )
-    page = _html_page(
+    page = html_page(
         f"Low stock: {html.escape(clean_sku)}",
         [
             f"<b>{html.escape(name)}</b> ({html.escape(sku)}) is low on stock: {quantity_left} left, "
@@ -138,7 +138,7 @@ def source_low_stock(
         f"is low on stock at source {source}: {quantity} units there, "
         f"at or below the notify-for-quantity-below threshold of {threshold}."
     )
-    page = _html_page(
+    page = html_page(
         f"Low stock at {html.escape(source)}: {html.escape(clean_sku)}",
         [f"<b>{html.escape(name)}</b> ({html.escape(sku)}) {html.escape(sentence)}"],
     )
@@ -173,7 +173,7 @@ def date_notice(order: Order, lines: Sequence[tuple[OrderLine, date | None]], de
             *(f"- {line.backordered} x {line.name} ({line.sku}): expected to ship {when}" for line, when in rows),
         ]
     )
-    page = _html_page(
+    page = html_page(
         f"Order {html.escape(number)}",
         [html.escape(_greeting(order)), html.escape(intro)],
         [
@@ -204,6 +204,6 @@ def back_in_stock(alert: StockAlert, sku: str, name: str) -> Message:
 def _alert_message(kind: str, alert: StockAlert, sku: str, subject: str, sentence: str, name: str) -> Message:
     """The dispatcher adds the unsubscribe link (see `unsubscribe`), so the token travels with the message."""
     subject = one_line(subject)
-    page = _html_page(html.escape(subject), [sentence.format(f"<b>{html.escape(name)}</b>", html.escape(sku))])
+    page = html_page(html.escape(subject), [sentence.format(f"<b>{html.escape(name)}</b>", html.escape(sku))])
     text = sentence.format(name, sku)
     return Message(kind, one_line(sku)[:100], (alert.email,), subject, text, page, unsubscribe_token=alert.token)

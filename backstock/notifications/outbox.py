@@ -10,6 +10,15 @@ from backstock.models import OutboxMessage
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A text file sent with an email, e.g. a purchase order's `<number>.csv`."""
+
+    filename: str
+    content_type: str
+    content: str
+
+
+@dataclass(frozen=True)
 class Message:
     kind: str
     reference: str
@@ -18,6 +27,7 @@ class Message:
     text: str
     html: str
     unsubscribe_token: str | None = None
+    attachments: tuple[Attachment, ...] = ()
 
 
 def _row(message: Message) -> OutboxMessage:
@@ -29,6 +39,7 @@ def _row(message: Message) -> OutboxMessage:
         text_body=message.text,
         html_body=message.html,
         unsubscribe_token=message.unsubscribe_token,
+        attachments=[vars(a) for a in message.attachments] or None,
         next_attempt_at=datetime.now(UTC),
     )
 

@@ -5,7 +5,7 @@ cannot both move the same purchase order. A receipt locks the purchase order's r
 units to each line's received count with a conditional update (received + units ≤ ordered),
 and puts the units on hand through the restock use case (`stock.add_on_hand`), so waiting
 lines are allocated and emails and events go out as after any restock — all in one transaction.
-Opening a purchase order does not email the supplier yet: that belongs to issue 14.
+Opening a purchase order emails its supplier (`supplier_email`) in the same transaction.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from backstock.models import Product, PurchaseOrder, PurchaseOrderLine, StoreConfig
-from backstock.resolvers import cursors, promises, validation
+from backstock.resolvers import cursors, promises, supplier_email, validation
 from backstock.resolvers.errors import BadUserInput, Conflict, NotFound
 from backstock.resolvers.inventory import find_source, lock, stock_of_source
 from backstock.resolvers.stock import add_on_hand
@@ -128,8 +128,17 @@ async def _move(number: str, allowed: Sequence[Status], action: str, **values: o
 
 
 async def submit_purchase_order(number: str, store: StoreConfig, today: date) -> PurchaseOrder:
-    """Opens a DRAFT: from now on its units count in projections."""
-    return await _move_and_tell(number, [Status.DRAFT], "submit", store, today, status=Status.OPEN)
+    """Opens a DRAFT: from now on its units count in projections, and its supplier gets the lines.
+
+    A supplier without an email is refused before anything changes; without a supplier the purchase
+    order opens with no email. The email is written only by the request whose conditional update
+    opened the DRAFT, so a second submission is a CONFLICT and sends nothing.
+    """
+    supplier_email.check_recipient(await _load(number))
+    async with in_transaction():
+        po = await _move_and_tell(number, [Status.DRAFT], "submit", store, today, status=Status.OPEN)
+        await supplier_email.send(po)
+    return po
 
 
 async def reschedule_purchase_order(number: str, expected_date: date, store: StoreConfig, today: date) -> PurchaseOrder:

@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from backstock import models
-from backstock.resolvers import cursors, purchasing, suppliers
+from backstock.resolvers import batches, cursors, purchasing, suppliers
 from backstock.rules import PurchaseOrderStatus
 from backstock.schema.catalog import PageInfo
 from backstock.schema.context import Context
@@ -136,6 +136,22 @@ class PurchasingQuery:
 
 @strawberry.type
 class PurchasingMutation:
+    @strawberry.mutation(
+        permission_classes=ADMIN,
+        description="[admin] One DRAFT purchase order per supplier with uncovered backorders or a reorder suggestion "
+        "(only `supplier` when given), over the last 30 days of the default stock; a supplier's existing DRAFT is "
+        "updated, never duplicated; products without a supplier are skipped.",
+    )
+    async def draft_supplier_batches(
+        self,
+        info: Info[Context, None],
+        supplier: Annotated[
+            str | None, strawberry.argument(description="Only this supplier's batch (its code); null: every supplier.")
+        ] = None,
+    ) -> list[PurchaseOrder]:
+        _, today = await _now(info)
+        return [PurchaseOrder.of(row) for row in await batches.draft_supplier_batches(supplier, today)]
+
     @strawberry.mutation(permission_classes=ADMIN, description="[admin] A new DRAFT purchase order.")
     async def create_purchase_order(
         self, input: Annotated[PurchaseOrderInput, strawberry.argument(description="The new purchase order.")]
@@ -147,8 +163,9 @@ class PurchasingMutation:
 
     @strawberry.mutation(
         permission_classes=ADMIN,
-        description="[admin] Opens a DRAFT: its units count for expected dates from now on. "
-        "(Emailing the supplier comes with supplier batches.)",
+        description="[admin] Opens a DRAFT and emails the supplier its lines (text, HTML and `<number>.csv`): "
+        "its units count for expected dates from now on. Not a DRAFT: CONFLICT; a supplier without an email: "
+        "BAD_USER_INPUT; no supplier: opens with no email.",
     )
     async def submit_purchase_order(self, info: Info[Context, None], number: Annotated[str, NUMBER]) -> PurchaseOrder:
         store, today = await _now(info)

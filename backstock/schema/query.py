@@ -23,6 +23,7 @@ from backstock.schema.order_list import OrderListQuery
 from backstock.schema.orders import Asked, Order, Quote, QuoteLine
 from backstock.schema.permissions import ADMIN
 from backstock.schema.purchasing import PurchasingQuery
+from backstock.schema.reports import ReportQuery
 from backstock.schema.webhooks import WebhookQuery
 
 AppInfo = Info[Context, None]
@@ -34,7 +35,7 @@ GROUP = strawberry.argument(
 
 
 @strawberry.type(description="Catalog, quote and order reads for storefronts; operator reads need an ADMIN key.")
-class Query(KeyQuery, WebhookQuery, OrderListQuery, PurchasingQuery):
+class Query(KeyQuery, WebhookQuery, OrderListQuery, PurchasingQuery, ReportQuery):
     @strawberry.field(description="A product by SKU, or null when there is none.")
     async def product(
         self,

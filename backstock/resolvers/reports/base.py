@@ -1,0 +1,179 @@
+"""What the three reports share: checked arguments, keyset cursors, and one statement per page.
+
+Each report is one SQL statement whatever the catalog size: grouped aggregates over the whole
+stock (no correlated subquery per product: every product is a candidate), a MATERIALIZED result,
+its count and the page of rows after the cursor. The page is sorted again in Python by the
+report's key from `rules.reports`, which is also the cursor, since a join may reorder rows.
+Only code-made SQL and `Sql` placeholders are interpolated into the statements, never input.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
+
+from tortoise.connection import connections
+
+from backstock import rules
+from backstock.models import Product
+from backstock.resolvers.catalog import ProductView, views_of, with_counts
+from backstock.resolvers.errors import BadUserInput
+from backstock.resolvers.groups import Terms
+
+R = TypeVar("R")
+Key = tuple[int, str]
+
+
+@dataclass(frozen=True)
+class ReportPage(Generic[R]):
+    """One page of a report: its rows, each row's cursor, and the rows of every page together."""
+
+    rows: list[R]
+    cursors: list[str]
+    has_next_page: bool
+    total_count: int
+    stock_id: int
+
+
+def check_first(first: int) -> None:
+    for violation in rules.report_first_violations(first):
+        raise BadUserInput(violation.message, field=violation.field)
+
+
+def check_days(days: int) -> None:
+    for violation in rules.report_days_violations(days):
+        raise BadUserInput(violation.message, field=violation.field)
+
+
+def encode_cursor(kind: str, key: Key) -> str:
+    return base64.urlsafe_b64encode(json.dumps([kind, *key]).encode()).decode()
+
+
+def decode_cursor(kind: str, cursor: str) -> Key:
+    """The key of the row a page starts after; a cursor of another report is refused."""
+    try:
+        found = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if (
+            isinstance(found, list)
+            and len(found) == 3
+            and found[0] == kind
+            and type(found[1]) is int
+            and abs(found[1]) <= rules.MAX_INT
+            and isinstance(found[2], str)
+        ):
+            return found[1], found[2]
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        pass
+    raise BadUserInput(f"after: {cursor!r} is not a cursor this report returned", field="after")
+
+
+class Sql:
+    """Collects parameters in the client's placeholder style (asyncpg `$n`, sqlite `?`)."""
+
+    def __init__(self) -> None:
+        self.postgres = connections.get("default").capabilities.dialect == "postgres"
+        self.params: list[Any] = []
+
+    def __call__(self, value: Any) -> str:
+        self.params.append(value)
+        return f"${len(self.params)}" if self.postgres else "?"
+
+    @property
+    def sku(self) -> str:
+        """SKUs compare in code points: PostgreSQL's "C" collation, SQLite's default BINARY one."""
+        return 'r."sku" COLLATE "C"' if self.postgres else 'r."sku"'
+
+
+def held_cte(sql: Sql, stock_id: int) -> str:
+    """Units on hand per product in the stock (items flagged in stock at enabled sources), like
+    `inventory.counters`; a product appears when the stock has an item of it."""
+    return (
+        'held AS MATERIALIZED (SELECT si."product_id", '  # noqa: S608
+        'SUM(CASE WHEN si."in_stock" THEN si."quantity" ELSE 0 END) AS on_hand '
+        'FROM "source_item" si JOIN "stock_source" ss ON ss."source_id" = si."source_id" '
+        'JOIN "source" s ON s."id" = si."source_id" '
+        f'WHERE ss."stock_id" = {sql(stock_id)} AND s."enabled" GROUP BY si."product_id")'
+    )
+
+
+def waiting_cte(sql: Sql, stock_id: int) -> str:
+    """Units still waiting for stock per product in the stock, with their open orders and the oldest's time."""
+    return (
+        'waiting AS MATERIALIZED (SELECT ol."product_id", SUM(ol."backordered") AS backordered, '  # noqa: S608
+        'COUNT(DISTINCT ol."order_id") AS open_orders, MIN(o."created_at") AS oldest '
+        'FROM "order_line" ol JOIN "sales_order" o ON o."id" = ol."order_id" '
+        f'WHERE ol."stock_id" = {sql(stock_id)} AND ol."backordered" > 0 AND ol."stock_tracked" '
+        'GROUP BY ol."product_id")'
+    )
+
+
+def incoming_cte(sql: Sql, stock_id: int) -> str:
+    """Units due on OPEN purchase orders at the stock's sources (a DRAFT counts for nothing), and the earliest date."""
+    return (
+        'incoming AS MATERIALIZED (SELECT pol."product_id", '  # noqa: S608
+        'SUM(pol."quantity_ordered" - pol."quantity_received") AS incoming, '
+        'MIN(po."expected_date") AS next_date '
+        'FROM "purchase_order_line" pol JOIN "purchase_order" po ON po."id" = pol."purchase_order_id" '
+        'JOIN "stock_source" ss ON ss."source_id" = po."source_id" '
+        f'WHERE ss."stock_id" = {sql(stock_id)} AND po."status" = {sql(rules.PurchaseOrderStatus.OPEN.value)} '
+        'AND pol."quantity_received" < pol."quantity_ordered" GROUP BY pol."product_id")'
+    )
+
+
+async def page(
+    sql: Sql,
+    stock_id: int,
+    ctes: Sequence[str],
+    report: str,
+    sort: tuple[str, bool],
+    kind: str,
+    first: int,
+    after: str | None,
+    build: Callable[[dict[str, Any]], R],
+    key: Callable[[R], Key],
+) -> ReportPage[R]:
+    """Runs the report's one statement. `report` selects its rows with `id` and `sku`; `sort` names the
+    number column it sorts by and whether descending (then SKU ascending), as `key` does in Python."""
+    column, descending = sort
+    where = ""
+    if after is not None:
+        number, sku = decode_cursor(kind, after)
+        number = -number if descending else number  # a descending key holds the negated column
+        beyond = "<" if descending else ">"
+        where = (
+            f'WHERE r."{column}" {beyond} {sql(number)} OR (r."{column}" = {sql(number)} AND {sql.sku} > {sql(sku)})'
+        )
+    order = f'r."{column}" {"DESC" if descending else "ASC"}, {sql.sku}'
+    statement = (
+        f"WITH {', '.join(ctes)}, report AS MATERIALIZED ({report}) "  # noqa: S608
+        "SELECT t.total, r.* FROM (SELECT COUNT(*) AS total FROM report) t "
+        f"LEFT JOIN (SELECT * FROM report r {where} ORDER BY {order} LIMIT {sql(first + 1)}) r ON 1 = 1"
+    )
+    found = await connections.get("default").execute_query_dict(statement, sql.params)
+    built = sorted((build(row) for row in found if row["sku"] is not None), key=key)
+    shown = built[:first]
+    total = int(found[0]["total"]) if found else 0
+    cursors = [encode_cursor(kind, key(row)) for row in shown]
+    return ReportPage(shown, cursors, len(built) > first, total, stock_id)
+
+
+async def product_views(page: ReportPage[Any], store: Terms) -> dict[int, ProductView]:
+    """The page's products with their counters in the report's stock, for `Row.product`: one query."""
+    ids = [row.product_id for row in page.rows]
+    if not ids:
+        return {}
+    found = await with_counts(Product.filter(id__in=ids), page.stock_id)
+    return {view.product.id: view for view in views_of(found, store, page.stock_id)}
+
+
+def instant(value: Any) -> datetime | None:
+    """A timestamp as the driver returns it: asyncpg a datetime, sqlite the text tortoise stored (UTC)."""
+    if value is None:
+        return None
+    found = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return found if found.tzinfo else found.replace(tzinfo=UTC)

@@ -1,0 +1,51 @@
+"""`GET /reports/{backorders,low-stock,demand}.csv[?days=N]` (DESIGN.md 7.4): a report's every row as
+CSV, streamed page by page, for an admin key (none 401, a STOREFRONT key 403)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response, StreamingResponse
+from starlette.routing import BaseRoute, Route
+
+from backstock.resolvers import config, projection
+from backstock.resolvers.errors import BadUserInput, Forbidden, Unauthenticated
+from backstock.resolvers.reports.base import check_days
+from backstock.resolvers.reports.export import EXPORTS, csv_chunks
+from backstock.schema.context import identify
+from backstock.settings import Settings
+
+DEFAULT_DAYS = 30
+
+
+def routes(settings: Settings) -> list[BaseRoute]:
+    return [Route(f"/reports/{name}.csv", _endpoint(settings, name), methods=["GET"]) for name in EXPORTS]
+
+
+def _endpoint(settings: Settings, name: str) -> Callable[[Request], Awaitable[Response]]:
+    async def export(request: Request) -> Response:
+        try:
+            (await identify(request, settings)).require_admin()
+            days = _days(request.query_params.get("days"))
+        except Unauthenticated as exc:
+            return PlainTextResponse(exc.message, 401, headers={"WWW-Authenticate": "Bearer"})
+        except Forbidden as exc:
+            return PlainTextResponse(exc.message, 403)
+        except BadUserInput as exc:
+            return PlainTextResponse(exc.message, 400)
+        store = (await config.load_store_config()).stock_settings()
+        chunks = csv_chunks(name, days, store, projection.today(settings.timezone))
+        disposition = {"Content-Disposition": f'attachment; filename="{name}.csv"'}
+        return StreamingResponse(chunks, media_type="text/csv; charset=utf-8", headers=disposition)
+
+    return export
+
+
+def _days(value: str | None) -> int:
+    if value is None:
+        return DEFAULT_DAYS
+    if not value.isascii() or not value.isdigit() or len(value) > 3:
+        raise BadUserInput(f"days must be a whole number between 1 and 365, got {value!r}", field="days")
+    check_days(int(value))
+    return int(value)
