@@ -8,17 +8,31 @@ their change plus the ready units their change itself added or removed; the diff
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from tortoise.expressions import Q
 
 from backstock import rules
 from backstock.events import record as events
-from backstock.events.stock import stock_changed
+from backstock.events.stock import StockChange, stock_changes
 from backstock.models import Order, OrderLine, StockItem, StoreConfig
 from backstock.notifications import messages
 from backstock.notifications.outbox import Message, enqueue
 from backstock.resolvers.inventory import Counts, Locked, recount
 
 BATCH = 500
+
+
+@dataclass(frozen=True)
+class Settling:
+    """One product's change in one stock: its stock item (locked), its counts before and after the
+    change, and what the change itself did to ready units (see `settle`)."""
+
+    item: StockItem
+    before: Counts
+    after: Counts
+    ready_changed: int = 0
 
 
 async def settle(
@@ -34,12 +48,27 @@ async def settle(
     `ready_changed` is what the caller itself did to ready units (checkout adds in-stock units,
     cancelling removes ready units), so only the remainder is allocated or taken back.
     """
-    change = rules.ready_target(after.level) - (rules.ready_target(before.level) + ready_changed)
-    orders = await _move(item.stock_id, item.product_id, change)
-    await events.backorders_allocated(item.product.sku, orders, change)
-    settings = rules.effective_settings(store.stock_settings(), item.product.overrides())
-    await stock_changed(item.product.sku, item.stock_id, _state(settings, before), _state(settings, after))
-    outgoing = await _ready_notices(orders) + await _low_stock_alert(item, store, after)
+    await settle_all([Settling(item, before, after, ready_changed)], store)
+
+
+async def settle_all(changes: Sequence[Settling], store: StoreConfig) -> None:
+    """`settle` for many changes at once: queries per change only where units move or a low-stock
+    latch turns, and the stock events and emails of all of them are written together, so a bulk
+    change costs a few queries more than one change, not a few per row."""
+    states: list[StockChange] = []
+    outgoing: list[Message] = []
+    for change in changes:
+        item = change.item
+        units = rules.ready_target(change.after.level) - (
+            rules.ready_target(change.before.level) + change.ready_changed
+        )
+        orders = await _move(item.stock_id, item.product_id, units)
+        await events.backorders_allocated(item.product.sku, orders, units)
+        settings = rules.effective_settings(store.stock_settings(), item.product.overrides())
+        before, after = _state(settings, change.before), _state(settings, change.after)
+        states.append(StockChange(item.product.sku, item.stock_id, before, after))
+        outgoing += await _ready_notices(orders) + await _low_stock_alert(item, store, change.after)
+    await stock_changes(states)
     await enqueue(outgoing)
 
 
@@ -115,5 +144,4 @@ async def rebalance(locked: dict[int, Locked], store: StoreConfig) -> None:
     and settles each like a stock count (newest promises back to waiting, or waiting lines allocated)."""
     before = {product_id: entry.counts for product_id, entry in locked.items()}
     await recount(locked)
-    for product_id, entry in locked.items():
-        await settle(entry.item, store, before[product_id], entry.counts)
+    await settle_all([Settling(e.item, before[product_id], e.counts) for product_id, e in locked.items()], store)
