@@ -24,6 +24,7 @@ from tests.mailserver import MailServer
 from tests.multisource import warehouses
 from tests.servers import running_server, server_env
 from tests.subscriber import Subscriber, subscribed
+from tests.test_csv_cli import cli
 
 pytestmark = pytest.mark.slow
 ADJUST = "mutation($sku: String!, $d: Int!, $s: String) { adjustStock(sku: $sku, delta: $d, source: $s) { sku } }"
@@ -113,6 +114,26 @@ async def test_a_change_made_by_another_process_arrives_within_a_second(
             delay = time.monotonic() - started
     assert [(e["kind"], e["salableQuantity"]) for e in restocked] == [("STOCK_CHANGED", 3), ("BACK_IN_STOCK", 3)]
     assert delay < 1.2
+
+
+async def test_an_import_run_by_the_cli_reaches_the_subscriber(
+    api: Api, mail_server: MailServer, tmp_path: Path
+) -> None:
+    """`backstock import-stock` is another process: its events come by polling on SQLite, by NOTIFY on PostgreSQL.
+
+    They are committed before the command exits, so they must arrive within a second of its exit.
+    """
+    await api.create_product("PROBE", quantity=5)
+    await api.create_product("MUG", quantity=0)
+    file = tmp_path / "stock.csv"
+    file.write_text("sku,quantity\nMUG,7\n")
+    with server(api, mail_server, tmp_path) as base:
+        async with subscribed(base, variables={"skus": ["PROBE", "MUG"]}) as subscriber:
+            await hear_probe(base, subscriber)
+            status, out, err = await cli("import-stock", str(file), database_url=api.settings.database_url)
+            assert status == 0, (out, err)
+            restocked = await subscriber.events(2, seconds=1.2)
+    assert [(e["kind"], e["salableQuantity"]) for e in restocked] == [("STOCK_CHANGED", 7), ("BACK_IN_STOCK", 7)]
 
 
 async def test_channel_narrows_and_no_channel_hears_every_channel(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from backstock import rules
 from backstock.events.record import Occurrence, record_all
@@ -10,24 +12,46 @@ from backstock.models import DEFAULT_CODE, Channel, EventKind
 from backstock.notifications import alerts
 
 
-async def stock_changed(sku: str, stock_id: int, before: rules.StockState, after: rules.StockState) -> None:
-    """Call in the transaction of the change, with the product's state in the stock before and after it.
+class StockChange(NamedTuple):
+    """A product's state in a stock before and after a change."""
 
-    Costs no query when nothing a shopper sees changed; else one for the stock's channels and the
-    events' own (see `record_all`). Back-in-stock alerts follow the `default` channel's stock (an
-    alert names no channel), so they go when that stock turns the product salable.
+    sku: str
+    stock_id: int
+    before: rules.StockState
+    after: rules.StockState
+
+
+async def stock_changed(sku: str, stock_id: int, before: rules.StockState, after: rules.StockState) -> None:
+    """Call in the transaction of the change, with the product's state in the stock before and after it."""
+    await stock_changes([StockChange(sku, stock_id, before, after)])
+
+
+async def stock_changes(changes: Sequence[StockChange]) -> None:
+    """Call in the transaction of the changes: a bulk change records all its events at once.
+
+    Costs no query when nothing a shopper sees changed; else one for the stocks' channels and the
+    events' own (see `record_all`), however many changes there are. Back-in-stock alerts follow the
+    `default` channel's stock (an alert names no channel), so they go when that stock turns a product salable.
     """
-    kinds = rules.stock_event_kinds(before, after)
-    if not kinds:
+    told = [(change, kinds) for change in changes if (kinds := rules.stock_event_kinds(change.before, change.after))]
+    if not told:
         return
-    channels = await Channel.filter(stock_id=stock_id).order_by("code").values_list("code", flat=True)
-    if rules.StockEventKind.BACK_IN_STOCK in kinds and any(str(code) == DEFAULT_CODE for code in channels):
-        await alerts.became_salable(sku)
+    channels: dict[int, list[str]] = {}
+    stock_ids = {change.stock_id for change, _ in told}
+    for code, stock_id in await Channel.filter(stock_id__in=stock_ids).order_by("code").values_list("code", "stock_id"):
+        channels.setdefault(int(stock_id), []).append(str(code))
+    for change, kinds in told:
+        if rules.StockEventKind.BACK_IN_STOCK in kinds and DEFAULT_CODE in channels.get(change.stock_id, ()):
+            await alerts.became_salable(change.sku)
     at = datetime.now(UTC).isoformat()
     await record_all(
         [
-            (EventKind(kind.value), Occurrence(_data(sku, str(channel), after, at), sku=sku, channel=str(channel)))
-            for channel in channels
+            (
+                EventKind(kind.value),
+                Occurrence(_data(change.sku, channel, change.after, at), sku=change.sku, channel=channel),
+            )
+            for change, kinds in told
+            for channel in channels.get(change.stock_id, [])
             for kind in kinds
         ]
     )

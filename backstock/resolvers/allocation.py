@@ -8,12 +8,15 @@ their change plus the ready units their change itself added or removed; the diff
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from tortoise.expressions import Q
 from tortoise.functions import Sum
 
 from backstock import rules
 from backstock.events import record as events
-from backstock.events.stock import stock_changed
+from backstock.events.stock import StockChange, stock_changes
 from backstock.models import Order, OrderLine, StockItem, StoreConfig
 from backstock.notifications import messages
 from backstock.notifications.outbox import Message, enqueue
@@ -21,6 +24,17 @@ from backstock.resolvers import promises
 from backstock.resolvers.inventory import Counts, Locked, recount
 
 BATCH = 500
+
+
+@dataclass(frozen=True)
+class Settling:
+    """One product's change in one stock: its stock item (locked), its counts before and after the
+    change, and what the change itself did to ready units (see `settle`)."""
+
+    item: StockItem
+    before: Counts
+    after: Counts
+    ready_changed: int = 0
 
 
 async def settle(
@@ -37,11 +51,14 @@ async def settle(
     cancelling removes ready units), so only the remainder is allocated or taken back.
     While the product holds a pre-order its held units are left out of the target instead (see `_held_change`).
     """
-    if item.product.preorder_release_date is None:
-        change = rules.ready_target(after.level) - (rules.ready_target(before.level) + ready_changed)
-    else:
-        change = await _held_change(item, after)
-    await _hand_out(item, store, before, after, change)
+    await settle_all([Settling(item, before, after, ready_changed)], store)
+
+
+async def settle_all(changes: Sequence[Settling], store: StoreConfig) -> None:
+    """`settle` for many changes at once: queries per change only where units move or a low-stock
+    latch turns, and the stock events and emails of all of them are written together, so a bulk
+    change costs a few queries more than one change, not a few per row."""
+    await _hand_out([(change, await _units(change)) for change in changes], store)
 
 
 async def released(entry: Locked, store: StoreConfig, held: int) -> None:
@@ -49,18 +66,32 @@ async def released(entry: Locked, store: StoreConfig, held: int) -> None:
     them is handed out now, oldest order first, with the usual emails and events (the units
     `rules.release_allocation` gives; `_move` takes them from the waiting lines in that order)."""
     level = entry.counts.level
-    change = rules.ready_target(level) - rules.held_ready_target(level, held)
-    await _hand_out(entry.item, store, entry.counts, entry.counts, change)
+    units = rules.ready_target(level) - rules.held_ready_target(level, held)
+    await _hand_out([(Settling(entry.item, entry.counts, entry.counts), units)], store)
 
 
-async def _hand_out(item: StockItem, store: StoreConfig, before: Counts, after: Counts, change: int) -> None:
-    moved = await _move(item.stock_id, item.product_id, change)
-    promises.changed(item.stock_id, [item.product_id], [line.id for line in moved] if change < 0 else ())
-    orders = {line.order_id for line in moved}
-    await events.backorders_allocated(item.product.sku, orders, change)
-    settings = rules.effective_settings(store.stock_settings(), item.product.overrides())
-    await stock_changed(item.product.sku, item.stock_id, _state(settings, before), _state(settings, after))
-    outgoing = await _ready_notices(orders) + await _low_stock_alert(item, store, after)
+async def _units(change: Settling) -> int:
+    """Units to allocate (negative: to take back); while the product holds a pre-order its held units
+    are left out of the target (see `_held_change`)."""
+    if change.item.product.preorder_release_date is not None:
+        return await _held_change(change.item, change.after)
+    return rules.ready_target(change.after.level) - (rules.ready_target(change.before.level) + change.ready_changed)
+
+
+async def _hand_out(changes: Sequence[tuple[Settling, int]], store: StoreConfig) -> None:
+    states: list[StockChange] = []
+    outgoing: list[Message] = []
+    for change, units in changes:
+        item = change.item
+        moved = await _move(item.stock_id, item.product_id, units)
+        promises.changed(item.stock_id, [item.product_id], [line.id for line in moved] if units < 0 else ())
+        orders = {line.order_id for line in moved}
+        await events.backorders_allocated(item.product.sku, orders, units)
+        settings = rules.effective_settings(store.stock_settings(), item.product.overrides())
+        before, after = _state(settings, change.before), _state(settings, change.after)
+        states.append(StockChange(item.product.sku, item.stock_id, before, after))
+        outgoing += await _ready_notices(orders) + await _low_stock_alert(item, store, change.after)
+    await stock_changes(states)
     await enqueue(outgoing)
 
 
@@ -151,5 +182,4 @@ async def rebalance(locked: dict[int, Locked], store: StoreConfig) -> None:
     and settles each like a stock count (newest promises back to waiting, or waiting lines allocated)."""
     before = {product_id: entry.counts for product_id, entry in locked.items()}
     await recount(locked)
-    for product_id, entry in locked.items():
-        await settle(entry.item, store, before[product_id], entry.counts)
+    await settle_all([Settling(e.item, before[product_id], e.counts) for product_id, e in locked.items()], store)

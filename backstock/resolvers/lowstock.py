@@ -4,6 +4,7 @@ one-source store gets exactly the product-level emails."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from backstock import rules
@@ -15,8 +16,13 @@ from backstock.rules.sourcing import is_source_low, source_threshold
 
 async def check_sources(product_ids: Sequence[int], store: StoreConfig) -> None:
     """Re-arms or fires each source item's latch; call after its quantity or threshold changed,
-    inside the change's transaction and under its locks."""
-    items = await SourceItem.filter(product_id__in=product_ids).select_related("product", "source")
+    inside the change's transaction and under its locks. Products held at one source are sorted
+    out first by their ids alone: building their items would be most of a bulk change's work."""
+    held_by = Counter(await SourceItem.filter(product_id__in=product_ids).values_list("product_id", flat=True))
+    several = [product_id for product_id, held in held_by.items() if held > 1]
+    if not several:
+        return
+    items = await SourceItem.filter(product_id__in=several).select_related("product", "source")
     by_product: dict[int, list[SourceItem]] = {}
     for item in items:
         by_product.setdefault(item.product_id, []).append(item)

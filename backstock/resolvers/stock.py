@@ -92,15 +92,20 @@ async def add_on_hand(sku: str, delta: int, note: str | None, where: Source, sto
     whose receipts so allocate waiting lines and send emails and events exactly as a restock does."""
 
     async def adjust(item: SourceItem) -> list[StockMovement]:
-        if item.quantity + delta < 0:
-            raise BadUserInput(
-                f"delta: {delta} would leave {item.quantity + delta} units on hand for SKU {sku!r} "
-                f"at source {where.code!r}; on hand cannot go below 0 (it is {item.quantity})",
-                field="delta",
-            )
+        not_below_zero(sku, where, item.quantity, delta)
         return await _on_hand(item, delta, MovementReason.ADJUSTMENT, note, "delta")
 
     await change_source_item(sku, where, adjust, store, "delta")
+
+
+def not_below_zero(sku: str, where: Source, on_hand: int, delta: int) -> None:
+    """A shrinkage may take what a source holds, no more."""
+    if on_hand + delta < 0:
+        raise BadUserInput(
+            f"delta: {delta} would leave {on_hand + delta} units on hand for SKU {sku!r} "
+            f"at source {where.code!r}; on hand cannot go below 0 (it is {on_hand})",
+            field="delta",
+        )
 
 
 async def set_stock_status(
