@@ -110,7 +110,7 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation):
         data = changes(input)
         if input.stock_settings is not None:
             data["stock_settings"] = changes(input.stock_settings)
-        return Product.of(await catalog.create_product(data, await info.context.store()))
+        return Product.of(await catalog.create_product(data, await info.context.store()), info.context.access)
 
     @strawberry.mutation(permission_classes=ADMIN, description="[admin] Renames or reprices a product.")
     async def update_product(
@@ -121,7 +121,7 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation):
     ) -> Product:
         supplier = suppliers.KEEP if input.supplier is strawberry.UNSET else input.supplier
         view = await catalog.update_product(sku, input.name, input.price, await info.context.store(), supplier)
-        return Product.of(view)
+        return Product.of(view, info.context.access)
 
     @strawberry.mutation(permission_classes=ADMIN, description="[admin] Sets or clears a product's own stock settings.")
     async def update_stock_settings(
@@ -134,7 +134,7 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation):
         ],
     ) -> Product:
         view = await catalog.update_stock_settings(sku, changes(input), await info.context.store())
-        return Product.of(view)
+        return Product.of(view, info.context.access)
 
     @strawberry.mutation(
         permission_classes=ADMIN,
@@ -148,7 +148,8 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation):
         quantity: Annotated[int, strawberry.argument(description="Units counted on hand (0 or more).")],
         source_code: Annotated[str | None, SOURCE] = None,
     ) -> Product:
-        return Product.of(await stock.set_stock_quantity(sku, quantity, source_code, await info.context.store_config()))
+        view = await stock.set_stock_quantity(sku, quantity, source_code, await info.context.store_config())
+        return Product.of(view, info.context.access)
 
     @strawberry.mutation(
         permission_classes=ADMIN,
@@ -169,7 +170,8 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation):
         ] = None,
         source_code: Annotated[str | None, SOURCE] = None,
     ) -> Product:
-        return Product.of(await stock.adjust_stock(sku, delta, reason, source_code, await info.context.store_config()))
+        view = await stock.adjust_stock(sku, delta, reason, source_code, await info.context.store_config())
+        return Product.of(view, info.context.access)
 
     @strawberry.mutation(
         permission_classes=ADMIN,
@@ -185,7 +187,8 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation):
         ],
         source_code: Annotated[str | None, SOURCE] = None,
     ) -> Product:
-        return Product.of(await stock.set_stock_status(sku, in_stock, source_code, await info.context.store_config()))
+        view = await stock.set_stock_status(sku, in_stock, source_code, await info.context.store_config())
+        return Product.of(view, info.context.access)
 
     @strawberry.mutation(
         permission_classes=ADMIN,
@@ -295,7 +298,7 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation):
             bool(clear_notify_for_quantity_below),
             await info.context.store_config(),
         )
-        return Product.of(view)
+        return Product.of(view, info.context.access)
 
     @strawberry.mutation(
         permission_classes=ADMIN, description="[admin] Moves units between two sources in one transaction."
@@ -311,4 +314,4 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation):
         ],
     ) -> Product:
         view = await transfer.transfer_stock(sku, from_source, to_source, quantity, await info.context.store_config())
-        return Product.of(view)
+        return Product.of(view, info.context.access)
