@@ -31,3 +31,22 @@ async def test_an_aliased_total_count_is_counted(api: Api) -> None:
     await api.create_product("S-1", quantity=1)
     data = await api.data('{ products(filter: {skus: ["S-1", "S-2"]}) { all: totalCount } }')
     assert data == {"products": {"all": 1}}
+
+
+WEBHOOK = """mutation { createWebhook(url: "https://1.1.1.1/hooks", events: [ORDER_PLACED, STOCK_CHANGED]) {
+  webhook { id } } }"""
+DELIVERIES = "query($id: ID!) { webhookDeliveries(webhookId: $id) { event } }"
+
+
+async def test_a_checkout_writes_its_events_in_one_round(api: Api) -> None:
+    """The stock event and ORDER_PLACED of one checkout: one insert, one read of the webhooks, and a delivery each."""
+    await api.create_product("MUG", quantity=5)
+    webhook_id = (await api.data(WEBHOOK))["createWebhook"]["webhook"]["id"]
+    with count_queries() as statements:
+        order = await api.checkout(("MUG", 2))
+    assert order["__typename"] == "Order"
+    inserts = [s for s in statements if s.startswith('INSERT INTO "event"')]
+    webhook_reads = [s for s in statements if 'FROM "webhook"' in s]
+    assert (len(inserts), len(webhook_reads)) == (1, 1), statements
+    deliveries = (await api.data(DELIVERIES, {"id": webhook_id}))["webhookDeliveries"]
+    assert sorted(d["event"] for d in deliveries) == ["ORDER_PLACED", "STOCK_CHANGED"]

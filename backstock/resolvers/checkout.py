@@ -184,7 +184,7 @@ async def _place(
     group: str,
 ) -> OrderRecord | list[rules.LineError]:
     store = groups.terms(config, group)
-    async with in_transaction():
+    async with in_transaction(), events.batched():
         items = {e.item.product.sku: e for e in (await lock(where.stock_id, skus=[s for s, _ in merged])).values()}
         views = {sku: ProductView(e.item.product, e.counts, store, e.item.stock_id) for sku, e in items.items()}
         waiting = await _waiting(email, where.stock_id, views.values())
