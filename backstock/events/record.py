@@ -7,7 +7,9 @@ whole order with the `order` query.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
@@ -23,12 +25,31 @@ class Occurrence(NamedTuple):
     channel: str | None = None
 
 
+Pending = list[tuple[EventKind, Occurrence]]
+_batch: ContextVar[Pending | None] = ContextVar("backstock_event_batch", default=None)
+
+
+@contextlib.asynccontextmanager
+async def batched() -> AsyncIterator[None]:
+    """Events recorded inside the block are written together when it ends without an error: one insert
+    and one read of the webhooks for all of them, where each `record` would cost its own. Enter it inside
+    the transaction (a checkout's stock event and ORDER_PLACED then cost one round of statements)."""
+    pending: Pending = []
+    token = _batch.set(pending)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    await record_all(pending)
+
+
 async def record(kind: EventKind, occurrences: Sequence[Occurrence]) -> None:
     await record_all([(kind, o) for o in occurrences])
 
 
 async def record_all(occurrences: Sequence[tuple[EventKind, Occurrence]]) -> None:
-    """Call inside the transaction of the change that causes the events: a constant number of queries.
+    """Call inside the transaction of the change that causes the events: a constant number of queries
+    (inside `batched`, the events wait for the batch's end).
 
     Webhooks are few, so their subscriptions are matched here rather than in SQL (JSON lists are
     queried differently on SQLite and PostgreSQL). bulk_create does not return ids on SQLite, so
@@ -36,6 +57,9 @@ async def record_all(occurrences: Sequence[tuple[EventKind, Occurrence]]) -> Non
     subscribers (at commit, see `broker.announce`).
     """
     if not occurrences:
+        return
+    if (batch := _batch.get()) is not None:
+        batch.extend(occurrences)
         return
     rows = [
         Event(kind=kind, data=o.data, order_number=o.order_number, sku=o.sku, channel=o.channel)

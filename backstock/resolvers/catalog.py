@@ -98,9 +98,11 @@ class ProductView:
 
 @dataclass(frozen=True)
 class Page:
+    """`total_count` is None when it was not asked for (not counted)."""
+
     views: list[ProductView]
     has_next_page: bool
-    total_count: int
+    total_count: int | None
 
 
 # Correlated subqueries, not JOINs with GROUP BY: the database then sums stock only for the
@@ -181,9 +183,12 @@ async def list_products(
     skus: list[str] | None,
     status: rules.StockStatus | None,
     channel: str | None = None,
+    *,
+    count: bool = True,
 ) -> Page:
-    """One page in creation order, plus the total: two queries whatever the page size (the count
-    also resolves the channel, so a listing costs no more queries in a channel).
+    """One page in creation order, plus the total when `count` asks for it: two queries whatever the
+    page size (the count also resolves the channel, so a listing costs no more queries in a channel),
+    one without the count in the default channel (whose stock each process remembers).
 
     A stockStatus filter is decided by `rules` in Python, so it reads every candidate row:
     fine for catalogs in the tens of thousands, and the same rules as every other answer.
@@ -193,7 +198,11 @@ async def list_products(
     query = Product.all() if skus is None else Product.filter(sku__in=validation.filter_skus(skus))
     if status is not None:
         return await _list_by_status(query, store, first, after, status, await stock_of_channel(channel))
-    total, stock_id = await _count_in_channel(query, channel)
+    total: int | None = None
+    if count:
+        total, stock_id = await _count_in_channel(query, channel)
+    else:
+        stock_id = await stock_of_channel(channel)
     if after is not None:
         query = query.filter(id__gt=decode_cursor(after))
     rows = await with_counts(query, stock_id).order_by("id").limit(first + 1)

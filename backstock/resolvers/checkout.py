@@ -189,7 +189,7 @@ async def _place(
     group: str,
 ) -> OrderRecord | list[rules.LineError]:
     store = replace(groups.terms(config, group), today=where.today)
-    async with in_transaction():
+    async with in_transaction(), events.batched():
         items = {e.item.product.sku: e for e in (await lock(where.stock_id, skus=[s for s, _ in merged])).values()}
         counted = await preorders.preordered(e.item.product for e in items.values())
         views = {

@@ -19,7 +19,7 @@ from tortoise.expressions import Q
 
 from backstock.models import ApiKey, ApiKeyRole
 from backstock.resolvers import validation
-from backstock.resolvers.errors import Forbidden, NotFound, Unauthenticated
+from backstock.resolvers.errors import BackstockError, Forbidden, NotFound, Unauthenticated
 
 SECRET_PREFIX = "bsk_"
 MAX_ID = 2**31 - 1
@@ -44,14 +44,22 @@ class Access:
         return self.role is ApiKeyRole.ADMIN
 
     def require_admin(self) -> None:
+        refusal = self.admin_refusal()
+        if refusal is not None:
+            raise refusal
+
+    def admin_refusal(self) -> BackstockError | None:
+        """The error an admin-only field answers this caller, a new one per call (an exception
+        raised at many fields must not collect every field's traceback), or None for an admin."""
         if self.refused:
-            raise Unauthenticated("The API key presented is unknown or revoked")
+            return Unauthenticated("The API key presented is unknown or revoked")
         if self.role is None:
-            raise Unauthenticated(
+            return Unauthenticated(
                 "Admin access needs the header 'Authorization: Bearer <key>' with an ADMIN key or the admin token"
             )
         if self.role is not ApiKeyRole.ADMIN:
-            raise Forbidden(f"This needs an ADMIN key; a {self.role} key may not use it")
+            return Forbidden(f"This needs an ADMIN key; a {self.role} key may not use it")
+        return None
 
     def require_storefront(self) -> None:
         """For what a storefront may assert about its shopper (a customer group): a key of either role.

@@ -78,4 +78,4 @@ class AlertMutation:
         ],
     ) -> Product:
         store = await info.context.store()
-        return Product.of(await replace_alternatives(sku, alternatives, store))
+        return Product.of(await replace_alternatives(sku, alternatives, store), info.context.access)

@@ -7,6 +7,7 @@ from typing import Annotated
 import strawberry
 
 from backstock.resolvers import bulk
+from backstock.resolvers.keys import Access
 from backstock.schema.catalog import Product
 from backstock.schema.descriptions import describe_enum
 from backstock.schema.permissions import ADMIN
@@ -47,8 +48,8 @@ class StockRowResult:
     )
 
     @classmethod
-    def of(cls, result: bulk.RowResult) -> StockRowResult:
-        product = None if result.product is None else Product.of(result.product)
+    def of(cls, result: bulk.RowResult, access: Access) -> StockRowResult:
+        product = None if result.product is None else Product.of(result.product, access)
         return cls(
             sku=result.sku, applied=result.applied, product=product, error=result.error, error_code=result.error_code
         )
@@ -84,5 +85,7 @@ class BulkMutation:
             info.context.today(),
         )
         return BulkStockResult(
-            applied=result.applied, failed=result.failed, rows=[StockRowResult.of(row) for row in result.rows]
+            applied=result.applied,
+            failed=result.failed,
+            rows=[StockRowResult.of(row, info.context.access) for row in result.rows],
         )

@@ -13,6 +13,7 @@ from backstock import rules
 from backstock.models import StoreConfig
 from backstock.resolvers import alternatives
 from backstock.resolvers.catalog import Page, ProductView, encode_cursor
+from backstock.resolvers.keys import Access
 from backstock.schema import dates
 from backstock.schema.context import Context
 from backstock.schema.descriptions import SETTINGS, described
@@ -88,7 +89,13 @@ class InventoryConfig:
     "and are null with an UNAUTHENTICATED error without it."
 )
 class Product:
-    """Built from a ProductView with every stock field computed once, so fields are plain reads."""
+    """Built from a ProductView with every stock field computed once, so fields are plain reads.
+
+    The [admin] stock fields are plain reads too, of values decided once per product from the request's
+    access: for any other caller each holds the refusal, an exception that graphql-core raises where it
+    finds one as a field's value (null and the error at that path, as a permission class gives), without
+    the per-field resolver, Info and permission calls a permission class costs on every row.
+    """
 
     view: strawberry.Private[ProductView]
     sku: str = strawberry.field(description="The product's unique stock keeping unit (1 to 64 characters).")
@@ -103,19 +110,17 @@ class Product:
     only_x_left: int | None = strawberry.field(
         description="The salable quantity when it is above 0 and at or below onlyXLeftThreshold; else null."
     )
-    quantity: int | None = strawberry.field(permission_classes=ADMIN, description="[admin] Units on hand.")
+    quantity: int | None = strawberry.field(description="[admin] Units on hand.")
     reserved_quantity: int | None = strawberry.field(
-        permission_classes=ADMIN, description="[admin] Units ordered and not yet shipped or cancelled."
+        description="[admin] Units ordered and not yet shipped or cancelled."
     )
     backordered_quantity: int | None = strawberry.field(
-        permission_classes=ADMIN, description="[admin] Ordered units that wait for stock (sum over open order lines)."
+        description="[admin] Ordered units that wait for stock (sum over open order lines)."
     )
     in_stock: bool | None = strawberry.field(
-        permission_classes=ADMIN,
         description="[admin] The manual stock status flag; false makes the product OUT_OF_STOCK whatever its quantity.",
     )
     is_low_stock: bool | None = strawberry.field(
-        permission_classes=ADMIN,
         description="[admin] Whether free units (on hand minus reserved) are at or below notifyForQuantityBelow.",
     )
 
@@ -194,15 +199,24 @@ class Product:
             alternatives.Shelf(view.product.sku, view.stock_id, view.store)
         )
         picked = alternatives.pick(listed, only_available is not False, 5 if first is None else first)
-        return [Product.of(v) for v in picked]
+        return [Product.of(v, info.context.access) for v in picked]
 
     @strawberry.field(permission_classes=ADMIN, description="[admin] Active back-in-stock alerts.")
     async def stock_alert_subscribers(self, info: Info[Context, None]) -> int | None:
         return await info.context.alert_counts_loader.load(self.view.product.id)
 
     @classmethod
-    def of(cls, view: ProductView) -> Product:
+    def of(cls, view: ProductView, access: Access) -> Product:
         product, available = view.product, view.availability
+        admin: dict[str, Any] = {
+            "quantity": view.counts.held or 0,
+            "reserved_quantity": view.counts.reserved,
+            "backordered_quantity": available.backordered,
+            "in_stock": view.counts.in_stock,
+            "is_low_stock": view.is_low_stock,
+        }
+        if not access.is_admin:
+            admin = {name: access.admin_refusal() for name in admin}
         return cls(
             view=view,
             sku=product.sku,
@@ -212,11 +226,7 @@ class Product:
             is_salable=available.is_salable,
             salable_quantity=available.salable_quantity,
             only_x_left=available.only_x_left,
-            quantity=view.counts.held or 0,
-            reserved_quantity=view.counts.reserved,
-            backordered_quantity=available.backordered,
-            in_stock=view.counts.in_stock,
-            is_low_stock=view.is_low_stock,
+            **admin,
         )
 
 
@@ -259,10 +269,10 @@ class ProductConnection:
     total_count: int = strawberry.field(description="How many products match the filter, over all pages.")
 
     @classmethod
-    def of(cls, page: Page, *, after: str | None) -> ProductConnection:
-        edges = [ProductEdge(cursor=encode_cursor(v.product.id), node=Product.of(v)) for v in page.views]
+    def of(cls, page: Page, access: Access, *, after: str | None) -> ProductConnection:
+        edges = [ProductEdge(cursor=encode_cursor(v.product.id), node=Product.of(v, access)) for v in page.views]
         return cls(
             edges=edges,
             page_info=PageInfo.of([e.cursor for e in edges], page.has_next_page, after),
-            total_count=page.total_count,
+            total_count=page.total_count or 0,  # None only when the query does not select it
         )

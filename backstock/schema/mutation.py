@@ -116,7 +116,7 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation, A
         data = changes(input)
         if input.stock_settings is not None:
             data["stock_settings"] = changes(input.stock_settings)
-        return Product.of(await catalog.create_product(data, await info.context.store()))
+        return Product.of(await catalog.create_product(data, await info.context.store()), info.context.access)
 
     @strawberry.mutation(permission_classes=ADMIN, description="[admin] Renames or reprices a product.")
     async def update_product(
@@ -127,7 +127,7 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation, A
     ) -> Product:
         supplier = suppliers.KEEP if input.supplier is strawberry.UNSET else input.supplier
         view = await catalog.update_product(sku, input.name, input.price, await info.context.store(), supplier)
-        return Product.of(view)
+        return Product.of(view, info.context.access)
 
     @strawberry.mutation(permission_classes=ADMIN, description="[admin] Sets or clears a product's own stock settings.")
     async def update_stock_settings(
@@ -141,7 +141,7 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation, A
     ) -> Product:
         store, today = await info.context.store(), info.context.today()
         view = await catalog.update_stock_settings(sku, changes(input), store, today)
-        return Product.of(view)
+        return Product.of(view, info.context.access)
 
     @strawberry.mutation(
         permission_classes=ADMIN,
@@ -155,11 +155,10 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation, A
         quantity: Annotated[int, strawberry.argument(description="Units counted on hand (0 or more).")],
         source_code: Annotated[str | None, SOURCE] = None,
     ) -> Product:
-        return Product.of(
-            await stock.set_stock_quantity(
-                sku, quantity, source_code, await info.context.store_config(), info.context.today()
-            )
+        view = await stock.set_stock_quantity(
+            sku, quantity, source_code, await info.context.store_config(), info.context.today()
         )
+        return Product.of(view, info.context.access)
 
     @strawberry.mutation(
         permission_classes=ADMIN,
@@ -180,11 +179,10 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation, A
         ] = None,
         source_code: Annotated[str | None, SOURCE] = None,
     ) -> Product:
-        return Product.of(
-            await stock.adjust_stock(
-                sku, delta, reason, source_code, await info.context.store_config(), info.context.today()
-            )
+        view = await stock.adjust_stock(
+            sku, delta, reason, source_code, await info.context.store_config(), info.context.today()
         )
+        return Product.of(view, info.context.access)
 
     @strawberry.mutation(
         permission_classes=ADMIN,
@@ -200,11 +198,10 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation, A
         ],
         source_code: Annotated[str | None, SOURCE] = None,
     ) -> Product:
-        return Product.of(
-            await stock.set_stock_status(
-                sku, in_stock, source_code, await info.context.store_config(), info.context.today()
-            )
+        view = await stock.set_stock_status(
+            sku, in_stock, source_code, await info.context.store_config(), info.context.today()
         )
+        return Product.of(view, info.context.access)
 
     @strawberry.mutation(
         permission_classes=ADMIN,
@@ -317,7 +314,7 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation, A
             await info.context.store_config(),
             info.context.today(),
         )
-        return Product.of(view)
+        return Product.of(view, info.context.access)
 
     @strawberry.mutation(
         permission_classes=ADMIN, description="[admin] Moves units between two sources in one transaction."
@@ -335,4 +332,4 @@ class Mutation(KeyMutation, WebhookMutation, BulkMutation, PurchasingMutation, A
         view = await transfer.transfer_stock(
             sku, from_source, to_source, quantity, await info.context.store_config(), info.context.today()
         )
-        return Product.of(view)
+        return Product.of(view, info.context.access)

@@ -39,7 +39,9 @@ class LineError:
             return []
         shelf = alternatives.Shelf(self.sku, await stock_of_channel(self.asked.channel), self.asked.store)
         listed = await info.context.alternatives_loader.load(shelf)
-        return [Product.of(view) for view in alternatives.pick(listed, True, alternatives.ON_REFUSAL)]
+        return [
+            Product.of(view, info.context.access) for view in alternatives.pick(listed, True, alternatives.ON_REFUSAL)
+        ]
 
     @classmethod
     def of(cls, error: rules.LineError, asked: Asked | None = None) -> LineError:

@@ -32,4 +32,4 @@ class PreorderMutation:
     ) -> Product:
         wanted = None if input is None else rules.Preorder(input.release_date, input.max_quantity, input.message)
         view = await preorders.set_preorder(sku, wanted, await info.context.store(), await info.context.store_config())
-        return Product.of(view)
+        return Product.of(view, info.context.access)

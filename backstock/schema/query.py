@@ -24,6 +24,7 @@ from backstock.schema.orders import Asked, Order, Quote, QuoteLine
 from backstock.schema.permissions import ADMIN
 from backstock.schema.purchasing import PurchasingQuery
 from backstock.schema.reports import ReportQuery
+from backstock.schema.selection import selects
 from backstock.schema.webhooks import WebhookQuery
 
 AppInfo = Info[Context, None]
@@ -45,7 +46,7 @@ class Query(KeyQuery, WebhookQuery, OrderListQuery, PurchasingQuery, ReportQuery
         customer_group: Annotated[str | None, GROUP] = None,
     ) -> Product | None:
         view = await catalog.find_product(sku, await info.context.store(customer_group), channel)
-        return Product.of(view) if view else None
+        return Product.of(view, info.context.access) if view else None
 
     @strawberry.field(description="The catalog, a page at a time, in creation order.")
     async def products(
@@ -75,8 +76,9 @@ class Query(KeyQuery, WebhookQuery, OrderListQuery, PurchasingQuery, ReportQuery
             filter.skus if filter else None,
             filter.stock_status if filter else None,
             channel,
+            count=selects(info, "totalCount"),
         )
-        return ProductConnection.of(page, after=after)
+        return ProductConnection.of(page, info.context.access, after=after)
 
     @strawberry.field(description="Dry run of checkout: what each line would get, reserving nothing.")
     async def quote(

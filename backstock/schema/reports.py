@@ -112,7 +112,7 @@ class ReportQuery:
         views = await _products(info, page)
         rows = [
             BackorderReportRow(
-                product=Product.of(views[row.product_id]),
+                product=Product.of(views[row.product_id], info.context.access),
                 backordered_quantity=row.backordered_quantity,
                 open_orders=row.open_orders,
                 oldest_order_at=row.oldest_order_at,
@@ -137,7 +137,7 @@ class ReportQuery:
         views = await _products(info, page)
         rows = [
             LowStockReportRow(
-                product=Product.of(views[row.product_id]),
+                product=Product.of(views[row.product_id], info.context.access),
                 free_quantity=row.free_quantity,
                 notify_for_quantity_below=row.notify_for_quantity_below,
             )
@@ -163,7 +163,7 @@ class ReportQuery:
         views = await _products(info, page)
         rows = [
             DemandReportRow(
-                product=Product.of(views[row.product_id]),
+                product=Product.of(views[row.product_id], info.context.access),
                 sold_quantity=row.sold_quantity,
                 daily_velocity=float(row.daily_velocity),
                 backordered_quantity=row.backordered_quantity,

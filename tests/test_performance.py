@@ -1,0 +1,52 @@
+"""What a request costs the database: work a query does not ask for is not done."""
+
+from __future__ import annotations
+
+from tests.api import Api
+from tests.queries import count_queries
+
+COUNTED_IN_A_FRAGMENT = """{ products(first: 2) { ...Counted edges { node { sku } } } }
+fragment Counted on ProductConnection { ... on ProductConnection { totalCount } }"""
+
+
+async def test_a_listing_without_total_count_does_not_count(api: Api) -> None:
+    for i in range(3):
+        await api.create_product(f"S-{i}", quantity=i)
+    await api.data("{ products { edges { node { sku } } } }")
+    with count_queries() as uncounted:
+        data = await api.data("{ products(first: 2) { edges { node { sku } } pageInfo { hasNextPage } } }")
+    assert data["products"] == {
+        "edges": [{"node": {"sku": "S-0"}}, {"node": {"sku": "S-1"}}],
+        "pageInfo": {"hasNextPage": True},
+    }
+    assert len(uncounted) == 2, uncounted  # the store's settings and the page
+    assert not any("COUNT" in statement.upper() for statement in uncounted), uncounted
+    with count_queries() as counted:
+        data = await api.data(COUNTED_IN_A_FRAGMENT)
+    assert data["products"]["totalCount"] == 3
+    assert len(counted) == 3, counted
+
+
+async def test_an_aliased_total_count_is_counted(api: Api) -> None:
+    await api.create_product("S-1", quantity=1)
+    data = await api.data('{ products(filter: {skus: ["S-1", "S-2"]}) { all: totalCount } }')
+    assert data == {"products": {"all": 1}}
+
+
+WEBHOOK = """mutation { createWebhook(url: "https://1.1.1.1/hooks", events: [ORDER_PLACED, STOCK_CHANGED]) {
+  webhook { id } } }"""
+DELIVERIES = "query($id: ID!) { webhookDeliveries(webhookId: $id) { event } }"
+
+
+async def test_a_checkout_writes_its_events_in_one_round(api: Api) -> None:
+    """The stock event and ORDER_PLACED of one checkout: one insert, one read of the webhooks, and a delivery each."""
+    await api.create_product("MUG", quantity=5)
+    webhook_id = (await api.data(WEBHOOK))["createWebhook"]["webhook"]["id"]
+    with count_queries() as statements:
+        order = await api.checkout(("MUG", 2))
+    assert order["__typename"] == "Order"
+    inserts = [s for s in statements if s.startswith('INSERT INTO "event"')]
+    webhook_reads = [s for s in statements if 'FROM "webhook"' in s]
+    assert (len(inserts), len(webhook_reads)) == (1, 1), statements
+    deliveries = (await api.data(DELIVERIES, {"id": webhook_id}))["webhookDeliveries"]
+    assert sorted(d["event"] for d in deliveries) == ["ORDER_PLACED", "STOCK_CHANGED"]
