@@ -84,6 +84,10 @@ class InventoryConfig:
         )
 
 
+# The [admin] fields `Product.of` decides from the request's access instead of a permission class.
+ADMIN_VALUES = ("quantity", "reserved_quantity", "backordered_quantity", "in_stock", "is_low_stock")
+
+
 @strawberry.type(
     description="A product with its stock as a storefront reads it; [admin] fields need the admin token "
     "and are null with an UNAUTHENTICATED error without it."
@@ -208,13 +212,8 @@ class Product:
     @classmethod
     def of(cls, view: ProductView, access: Access) -> Product:
         product, available = view.product, view.availability
-        admin: dict[str, Any] = {
-            "quantity": view.counts.held or 0,
-            "reserved_quantity": view.counts.reserved,
-            "backordered_quantity": available.backordered,
-            "in_stock": view.counts.in_stock,
-            "is_low_stock": view.is_low_stock,
-        }
+        counted = (view.counts.held or 0, view.counts.reserved, available.backordered, view.counts.in_stock)
+        admin: dict[str, Any] = dict(zip(ADMIN_VALUES, (*counted, view.is_low_stock), strict=True))
         if not access.is_admin:
             admin = {name: access.admin_refusal() for name in admin}
         return cls(
