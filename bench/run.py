@@ -40,8 +40,8 @@ from bench import dataset, shopper
 from bench.load import Request, Result, hammer
 from bench.setups import Setup, env_for, setups
 from bench.statements import statement_log
-from tests.api import ADMIN_TOKEN, CHECKOUT, PRODUCT_FIELDS
-from tests.servers import free_port, running_server
+from harness.graphql import ADMIN_TOKEN, CHECKOUT, PRODUCT_FIELDS
+from harness.servers import free_port, running_server
 
 LISTING = f"{{ products(first: 100) {{ totalCount edges {{ cursor node {{ {PRODUCT_FIELDS} }} }} pageInfo {{ hasNextPage endCursor }} }} }}"
 SHOPPERS = 64
@@ -167,7 +167,7 @@ async def queries_per_listing(url: str) -> int:
 
     from backstock.app import create_app
     from backstock.settings import Settings
-    from tests.queries import count_queries
+    from harness.queries import count_queries
 
     app = create_app(Settings(database_url=url, admin_token=SecretStr(ADMIN_TOKEN), dispatcher_enabled=False))
     async with (

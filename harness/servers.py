@@ -1,4 +1,4 @@
-"""Real `backstock serve` processes for smoke and multi-worker tests."""
+"""Real `backstock serve` processes for smoke and multi-worker tests and the benchmarks."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.api import ADMIN_TOKEN
+from harness.graphql import ADMIN_TOKEN
 
 
 def free_port() -> int:
