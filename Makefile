@@ -31,7 +31,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy backstock tests bench
+	$(BIN)/mypy backstock harness tests bench
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest

@@ -25,7 +25,7 @@ from backstock.db import migrate
 from backstock.resolvers import catalog, config
 from backstock.resolvers.groups import terms
 from backstock.settings import Settings
-from tests.queries import count_queries
+from harness.queries import count_queries
 
 ROWS = 1000
 TOKEN = "bench-admin-token-0123"

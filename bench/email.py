@@ -23,8 +23,8 @@ from bench import dataset
 from bench.load import hammer
 from bench.run import buy
 from bench.setups import env_for
-from tests.mailserver import MailServer
-from tests.servers import running_server
+from harness.mailserver import MailServer
+from harness.servers import running_server
 
 EMAILS = 2000
 

@@ -32,8 +32,8 @@ from backstock.db import migrate
 from backstock.settings import Settings
 from bench import dataset
 from bench.run import AUTH, LISTING
-from tests.api import ADMIN_TOKEN, CHECKOUT
-from tests.queries import count_queries
+from harness.graphql import ADMIN_TOKEN, CHECKOUT
+from harness.queries import count_queries
 
 WARM_UP = 20
 QUERIES = {"listing": LISTING, "listing-no-total": LISTING.replace("totalCount ", "")}

@@ -24,7 +24,7 @@ from backstock.app import create_app
 from backstock.settings import Settings
 from bench.run import prepare
 from bench.setups import Setup
-from tests.api import ADMIN_TOKEN
+from harness.graphql import ADMIN_TOKEN
 
 TIMES = 5
 REPORTS = {

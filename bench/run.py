@@ -40,8 +40,8 @@ from bench import dataset, shopper
 from bench.load import Request, Result, hammer
 from bench.setups import Setup, env_for, setups
 from bench.statements import statement_log
-from tests.api import ADMIN_TOKEN, CHECKOUT, PRODUCT_FIELDS
-from tests.servers import free_port, running_server
+from harness.graphql import ADMIN_TOKEN, CHECKOUT, PRODUCT_FIELDS
+from harness.servers import free_port, running_server, wait_ready
 
 LISTING = f"{{ products(first: 100) {{ totalCount edges {{ cursor node {{ {PRODUCT_FIELDS} }} }} pageInfo {{ hasNextPage endCursor }} }} }}"
 SHOPPERS = 64
@@ -167,7 +167,7 @@ async def queries_per_listing(url: str) -> int:
 
     from backstock.app import create_app
     from backstock.settings import Settings
-    from tests.queries import count_queries
+    from harness.queries import count_queries
 
     app = create_app(Settings(database_url=url, admin_token=SecretStr(ADMIN_TOKEN), dispatcher_enabled=False))
     async with (
@@ -217,23 +217,11 @@ def floor_server(url: str, workers: int, log: Path) -> Iterator[str]:
         process = subprocess.Popen(command, env=env_for(url), stdout=out, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
-            _wait_for(base, process)
+            wait_ready(base, process, "/products", seconds=30)
             yield base
         finally:
             process.terminate()
             process.wait(timeout=20)
-
-
-def _wait_for(base: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the floor server exited with {process.returncode}")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{base}/products", timeout=2).status_code == 200:
-                return
-        time.sleep(0.2)
-    raise RuntimeError("the floor server did not answer in 30 s")
 
 
 def row(name: str, setup: Setup, result: Result | None, extra: str) -> str:

@@ -6,8 +6,8 @@ import argparse
 import os
 from dataclasses import dataclass
 
-from tests.api import ADMIN_TOKEN
-from tests.servers import free_port
+from harness.graphql import ADMIN_TOKEN
+from harness.servers import free_port
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.api import ADMIN_TOKEN
+from harness.graphql import ADMIN_TOKEN
 
 SHOPPER_FIELDS = "sku name price stockStatus isSalable salableQuantity onlyXLeft backorderMessage"
 ANONYMOUS_LISTING = (

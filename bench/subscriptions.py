@@ -21,9 +21,9 @@ from pathlib import Path
 
 import httpx
 
-from tests.api import ADMIN_TOKEN, CHECKOUT
-from tests.servers import backstock, free_port, running_server, server_env
-from tests.subscriber import subscribed
+from harness.graphql import ADMIN_TOKEN, CHECKOUT
+from harness.servers import backstock, free_port, running_server, server_env
+from harness.subscriber import subscribed
 
 CREATE = "mutation($input: ProductInput!) { createProduct(input: $input) { sku } }"
 ADJUST = "mutation($sku: String!) { adjustStock(sku: $sku, delta: 1) { sku } }"

@@ -30,7 +30,7 @@ from backstock.events.webhooks import WebhookDispatcher
 from backstock.models import DeliveryStatus, EventKind, WebhookDelivery
 from backstock.resolvers.webhooks import create_webhook
 from backstock.settings import Settings
-from tests.servers import free_port
+from harness.servers import free_port
 
 QUEUE_CHUNK = 1000
 

@@ -1,4 +1,4 @@
-"""A small GraphQL client over the ASGI app, and the queries most tests share."""
+"""A small GraphQL client over the ASGI app, for the tests (the benchmarks talk to real servers)."""
 
 from __future__ import annotations
 
@@ -8,27 +8,7 @@ import httpx
 
 from backstock.notifications.dispatcher import Dispatcher
 from backstock.settings import Settings
-
-ADMIN_TOKEN = "test-admin-token"
-
-PRODUCT_FIELDS = """
-    sku name price stockStatus isSalable salableQuantity onlyXLeft backorderMessage
-    quantity reservedQuantity backorderedQuantity inStock isLowStock
-"""
-ORDER_FIELDS = """
-    number status createdAt customerEmail grandTotal paymentStatus hasBackorders
-    lines { sku name quantityOrdered quantityBackordered quantityReadyToShip quantityShipped
-            quantityCanceled backorderMessage }
-    shipments { number createdAt lines { sku quantity } }
-"""
-CHECKOUT = f"""
-mutation($input: CheckoutInput!) {{
-  checkout(input: $input) {{
-    __typename
-    ... on Order {{ {ORDER_FIELDS} }}
-    ... on CheckoutRejected {{ errors {{ sku code message }} }}
-  }}
-}}"""
+from harness.graphql import ADMIN_TOKEN, CHECKOUT, ORDER_FIELDS, PRODUCT_FIELDS
 
 
 def leaves(data: Any) -> list[Any]:

@@ -47,8 +47,9 @@ from backstock.models import (
     WebhookDelivery,
 )
 from backstock.settings import Settings
-from tests.api import ADMIN_TOKEN, Api
-from tests.mailserver import MailServer
+from harness.graphql import ADMIN_TOKEN
+from harness.mailserver import MailServer
+from tests.api import Api
 
 TABLES = [
     StockAlert,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.api import CHECKOUT, Api
+from harness.graphql import CHECKOUT
+from tests.api import Api
 
 NOTIFY = "ALLOW_QTY_BELOW_ZERO_AND_NOTIFY"
 CAP_FIELDS = "backorderCustomerGroups maxBackorderQuantityPerOrder maxBackorderQuantityPerCustomer"

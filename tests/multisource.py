@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.api import CHECKOUT, PRODUCT_FIELDS, Api
+from harness.graphql import CHECKOUT, PRODUCT_FIELDS
+from tests.api import Api
 
 UPSERT_SOURCE = """mutation($input: SourceInput!) { upsertSource(input: $input) { code name enabled email } }"""
 UPSERT_STOCK = """mutation($input: StockInput!) {

@@ -9,7 +9,8 @@ from starlette.requests import Request
 from backstock.resolvers import catalog
 from backstock.schema.context import Context
 from backstock.settings import Settings
-from tests.api import ADMIN_TOKEN, Api, leaves
+from harness.graphql import ADMIN_TOKEN
+from tests.api import Api, leaves
 
 ADMIN_ONLY = [
     "{ inventoryConfig { backorders } }",

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from harness.queries import count_queries
 from tests.api import Api
 from tests.multisource import set_quantity, warehouses
-from tests.queries import count_queries
 
 SET = """mutation($sku: String!, $alts: [String!]!) {
   setAlternatives(sku: $sku, alternatives: $alts) { sku alternatives(onlyAvailable: false, first: 100) { sku } } }"""

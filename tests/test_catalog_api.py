@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from tests.api import PRODUCT_FIELDS, Api
-from tests.queries import count_queries
+from harness.graphql import PRODUCT_FIELDS
+from harness.queries import count_queries
+from tests.api import Api
 
 NOTIFY = "ALLOW_QTY_BELOW_ZERO_AND_NOTIFY"
 CONFIG_FIELDS = """manageStock backorders outOfStockThreshold onlyXLeftThreshold notifyForQuantityBelow

@@ -14,8 +14,8 @@ from starlette.requests import Request
 
 from backstock import cli
 from backstock.db import package_migrations
-from backstock.schema.context import identify
 from backstock.settings import DEV_ADMIN_TOKEN, Settings, describe_error
+from backstock.web.bearer import identify
 
 
 def run_cli(

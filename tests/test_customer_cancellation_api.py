@@ -7,8 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from backstock.models import Payment, PaymentKind
+from harness.mailserver import MailServer
 from tests.api import Api
-from tests.mailserver import MailServer
 
 NOTIFY = "ALLOW_QTY_BELOW_ZERO_AND_NOTIFY"
 CANCEL = """mutation($n: String!, $e: String!, $lines: [LineInput!]) {

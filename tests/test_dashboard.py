@@ -17,7 +17,8 @@ from backstock.resolvers.keys import Access
 from backstock.web import dashboard, session
 from backstock.web.charts import bar_chart
 from backstock.web.sections import ReportSection
-from tests.api import ADMIN_TOKEN, Api
+from harness.graphql import ADMIN_TOKEN
+from tests.api import Api
 from tests.test_keys_api import create_key
 from tests.test_purchasing_api import SUPPLIER, act, create
 

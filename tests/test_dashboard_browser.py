@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, ConsoleMessage, Dialog, Page, Request, ViewportSize, async_playwright
 
-from tests.api import ADMIN_TOKEN, Api
-from tests.mailserver import MailServer
-from tests.servers import running_server, server_env
+from harness.graphql import ADMIN_TOKEN
+from harness.mailserver import MailServer
+from harness.servers import running_server, server_env
+from tests.api import Api
 from tests.test_purchasing_api import SUPPLIER, act, create
 
 CHROMIUM = shutil.which("chromium")

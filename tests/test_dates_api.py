@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from harness.mailserver import MailServer
+from harness.queries import count_queries
 from tests.api import Api
-from tests.mailserver import MailServer
-from tests.queries import count_queries
 
 NOTIFY = "ALLOW_QTY_BELOW_ZERO_AND_NOTIFY"
 SILENT = "ALLOW_QTY_BELOW_ZERO"

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from harness.mailserver import MailServer
 from tests.api import Api
-from tests.mailserver import MailServer
 from tests.multisource import source, source_items, stock
 from tests.test_csv_cli import cli
 from tests.test_dates_api import NOTIFY, day, purchase_order

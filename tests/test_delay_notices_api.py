@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from harness.mailserver import MailServer
 from tests.api import Api
-from tests.mailserver import MailServer
 from tests.test_dates_api import NOTIFY, ORDER, SILENT, dates, day, purchase_order
 
 

@@ -11,8 +11,8 @@ from backstock.models import OutboxMessage, OutboxStatus
 from backstock.notifications.dispatcher import Dispatcher
 from backstock.notifications.outbox import Message, enqueue
 from backstock.settings import Settings
+from harness.mailserver import MailServer
 from tests.api import Api
-from tests.mailserver import MailServer
 
 INTERNATIONAL = "josé@exämple.com"
 

@@ -6,8 +6,8 @@ import asyncio
 
 from backstock.models import OutboxMessage, OutboxStatus
 from backstock.notifications.dispatcher import Dispatcher
+from harness.mailserver import MailServer
 from tests.api import Api
-from tests.mailserver import MailServer
 
 NOTIFY = "ALLOW_QTY_BELOW_ZERO_AND_NOTIFY"
 RECIPIENTS = (

@@ -7,9 +7,9 @@ from typing import Any
 from tortoise.expressions import F
 
 from backstock.models import MovementReason, Order, OrderLine, Payment, PaymentKind, StockItem, StockMovement
+from harness.queries import count_queries
 from tests.api import Api
 from tests.ledger import assert_ledger_matches_counters
-from tests.queries import count_queries
 
 NOTIFY = "ALLOW_QTY_BELOW_ZERO_AND_NOTIFY"
 SHIP = "mutation($n: String!, $l: [LineInput!]) { shipOrder(number: $n, lines: $l) { number lines { sku quantity } } }"

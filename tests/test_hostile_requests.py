@@ -17,7 +17,8 @@ from backstock.app import create_app
 from backstock.resolvers import catalog
 from backstock.schema.limits import CACHED_QUERY_LENGTH
 from backstock.settings import Settings
-from tests.api import ADMIN_TOKEN, Api
+from harness.graphql import ADMIN_TOKEN
+from tests.api import Api
 
 
 @contextlib.asynccontextmanager

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.api import CHECKOUT, Api
+from harness.graphql import CHECKOUT
+from tests.api import Api
 from tests.ledger import assert_ledger_matches_counters
 
 MAX_INT = 2**31 - 1

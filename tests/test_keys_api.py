@@ -13,8 +13,9 @@ from starlette.requests import Request
 from backstock.models import ApiKey
 from backstock.resolvers.errors import BackstockError
 from backstock.schema.context import Context
-from tests.api import ADMIN_TOKEN, PRODUCT_FIELDS, Api, leaves
-from tests.queries import count_queries
+from harness.graphql import ADMIN_TOKEN, PRODUCT_FIELDS
+from harness.queries import count_queries
+from tests.api import Api, leaves
 from tests.test_access import ADMIN_ONLY
 
 CREATE = """

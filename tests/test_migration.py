@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import backstock, server_env
+from harness.servers import backstock, server_env
 
 pytestmark = pytest.mark.slow
 

@@ -7,9 +7,9 @@ import asyncio
 import pytest
 
 from backstock.models import SourceItem
+from harness.mailserver import MailServer
 from tests.api import Api
 from tests.ledger import assert_ledger_matches_counters
-from tests.mailserver import MailServer
 from tests.multisource import SHIP, checkout_in, product_in, set_quantity, source, source_items, warehouses
 
 TRANSFER = """mutation($sku: String!, $from: String!, $to: String!, $q: Int!) {

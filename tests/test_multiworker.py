@@ -9,10 +9,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api import CHECKOUT, Api
+from harness.graphql import CHECKOUT
+from harness.mailserver import MailServer
+from harness.servers import running_server, server_env
+from tests.api import Api
 from tests.ledger import assert_ledger_matches_counters
-from tests.mailserver import MailServer
-from tests.servers import running_server, server_env
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
 SHOPPERS, STOCK = 80, 25

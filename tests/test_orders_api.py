@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from tests.api import ORDER_FIELDS, Api
-from tests.queries import count_queries
+from harness.graphql import ORDER_FIELDS
+from harness.queries import count_queries
+from tests.api import Api
 
 ORDERS = f"""
 query($filter: OrderFilter, $first: Int, $after: String) {{

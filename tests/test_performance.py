@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from harness.queries import count_queries
 from tests.api import Api
-from tests.queries import count_queries
 
 COUNTED_IN_A_FRAGMENT = """{ products(first: 2) { ...Counted edges { node { sku } } } }
 fragment Counted on ProductConnection { ... on ProductConnection { totalCount } }"""

@@ -12,10 +12,10 @@ import pytest
 from backstock.resolvers import clock, projection
 from backstock.resolvers.releases import CHECK_EVERY, LEASE_FOR, Releases
 from backstock.settings import Settings
+from harness.mailserver import MailServer
 from tests.api import Api
 from tests.groups import checkout
 from tests.ledger import assert_ledger_matches_counters
-from tests.mailserver import MailServer
 
 SET = """mutation($sku: String!, $input: PreorderInput) { setPreorder(sku: $sku, input: $input) { sku } }"""
 PRODUCT = """query { product(sku: "GAME") { stockStatus preorder { preorderedQuantity } } }"""

@@ -12,10 +12,10 @@ import pytest
 from backstock.resolvers import clock, projection
 from backstock.resolvers.releases import Releases
 from backstock.settings import Settings
+from harness.mailserver import MailServer
 from tests.api import Api
 from tests.groups import checkout, key, product_for, quote, refusal, store_caps
 from tests.ledger import assert_ledger_matches_counters
-from tests.mailserver import MailServer
 from tests.test_dates_api import day, purchase_order
 from tests.test_stock_alerts_api import subscribe
 

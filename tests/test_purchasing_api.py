@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests.api import ADMIN_TOKEN, Api
-from tests.mailserver import MailServer
+from harness.graphql import ADMIN_TOKEN
+from harness.mailserver import MailServer
+from tests.api import Api
 
 NOTIFY = "ALLOW_QTY_BELOW_ZERO_AND_NOTIFY"
 PO_FIELDS = "number status expectedDate source supplier { code } lines { sku quantityOrdered quantityReceived }"

@@ -10,7 +10,8 @@ import pytest
 
 from backstock.resolvers.reports import export
 from backstock.settings import Settings
-from tests.api import ADMIN_TOKEN, Api
+from harness.graphql import ADMIN_TOKEN
+from tests.api import Api
 from tests.test_csv_cli import cli
 
 NOTIFY = "ALLOW_QTY_BELOW_ZERO_AND_NOTIFY"

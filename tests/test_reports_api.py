@@ -9,8 +9,8 @@ import pytest
 
 from backstock.demo import load_demo_data
 from backstock.models import Order
+from harness.queries import count_queries
 from tests.api import Api
-from tests.queries import count_queries
 
 NOTIFY = "ALLOW_QTY_BELOW_ZERO_AND_NOTIFY"
 PAGE = "pageInfo { hasNextPage endCursor } totalCount"

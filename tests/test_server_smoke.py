@@ -8,9 +8,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api import ADMIN_TOKEN
-from tests.mailserver import MailServer
-from tests.servers import backstock, running_server, server_env
+from harness.graphql import ADMIN_TOKEN
+from harness.mailserver import MailServer
+from harness.servers import backstock, running_server, server_env
 
 pytestmark = pytest.mark.slow
 

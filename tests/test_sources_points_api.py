@@ -7,9 +7,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.api import CHECKOUT, Api
+from harness.graphql import CHECKOUT
+from harness.mailserver import MailServer
+from tests.api import Api
 from tests.ledger import assert_ledger_matches_counters
-from tests.mailserver import MailServer
 from tests.multisource import checkout_in, product_in, set_quantity, source, source_items, stock, warehouses
 
 NOTIFY = "ALLOW_QTY_BELOW_ZERO_AND_NOTIFY"

@@ -11,8 +11,8 @@ import pytest
 
 from backstock.notifications.dispatcher import Dispatcher
 from backstock.notifications.unsubscribe import unsubscribe_link
+from harness.mailserver import MailServer
 from tests.api import Api
-from tests.mailserver import MailServer
 
 SUBSCRIBE = """mutation($sku: String!, $email: String!) {
   subscribeToStockAlert(sku: $sku, email: $email) { sku email status createdAt } }"""

@@ -19,11 +19,12 @@ import pytest
 from tortoise.connection import connections
 from websockets.exceptions import InvalidStatus
 
-from tests.api import ADMIN_TOKEN, CHECKOUT, Api
-from tests.mailserver import MailServer
+from harness.graphql import ADMIN_TOKEN, CHECKOUT
+from harness.mailserver import MailServer
+from harness.servers import running_server, server_env
+from harness.subscriber import Subscriber, subscribed
+from tests.api import Api
 from tests.multisource import warehouses
-from tests.servers import running_server, server_env
-from tests.subscriber import Subscriber, subscribed
 from tests.test_csv_cli import cli
 
 pytestmark = pytest.mark.slow

@@ -10,8 +10,8 @@ from typing import Any
 
 from backstock.models import OutboxMessage
 from backstock.settings import Settings
+from harness.mailserver import MailServer
 from tests.api import Api
-from tests.mailserver import MailServer
 from tests.test_csv_cli import cli
 
 NOTIFY = "ALLOW_QTY_BELOW_ZERO_AND_NOTIFY"

@@ -26,9 +26,9 @@ from backstock.models import OutboxMessage, OutboxStatus
 from backstock.settings import LogFormat, Settings
 from backstock.web.cors import allowed_origins
 from backstock.web.logs import configure_logging
+from harness.mailserver import MailServer
+from harness.servers import running_server, server_env
 from tests.api import Api
-from tests.mailserver import MailServer
-from tests.servers import running_server, server_env
 
 SHOP = "https://shop.example"
 GENERATED_ID = re.compile(r"[0-9a-f]{32}")

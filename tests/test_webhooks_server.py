@@ -9,10 +9,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api import ADMIN_TOKEN
-from tests.mailserver import MailServer
+from harness.graphql import ADMIN_TOKEN
+from harness.mailserver import MailServer
+from harness.servers import backstock, running_server, server_env
 from tests.receiver import Receiver
-from tests.servers import backstock, running_server, server_env
 
 pytestmark = pytest.mark.slow
 

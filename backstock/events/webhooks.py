@@ -21,14 +21,17 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import httpx
+from prometheus_client import Counter
 from tortoise.transactions import in_transaction
 
 from backstock.events import addresses
 from backstock.models import DeliveryStatus, WebhookDelivery
 from backstock.settings import Settings
-from backstock.web.metrics import WEBHOOK_FAILURES
 
 log = logging.getLogger("backstock.webhooks")
+# Defined with the dispatcher that counts it, not in web.metrics: events sit below the web layer.
+# /metrics serves it all the same (the default registry, or the multiprocess files).
+WEBHOOK_FAILURES = Counter("backstock_webhook_failures", "Failed webhook delivery attempts.")
 
 
 def _now() -> datetime:

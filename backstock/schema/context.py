@@ -18,8 +18,9 @@ from backstock.resolvers import alerts, alternatives, clock, projection
 from backstock.resolvers.catalog import ProductView
 from backstock.resolvers.config import load_store_config
 from backstock.resolvers.groups import Terms, asserted_group, terms
-from backstock.resolvers.keys import ANONYMOUS, Access, recognise
+from backstock.resolvers.keys import ANONYMOUS, Access
 from backstock.settings import Settings
+from backstock.web.bearer import identify
 
 
 async def _load_store(keys: list[None]) -> list[StoreConfig]:
@@ -46,14 +47,6 @@ async def _load_products(ids: list[int]) -> list[Product]:
     """The products of the order lines a response shows, in one query (for their settings)."""
     found = {row.id: row for row in await Product.filter(id__in=ids)}
     return [found[product_id] for product_id in ids]
-
-
-async def identify(connection: HTTPConnection, settings: Settings) -> Access:
-    scheme, _, presented = connection.headers.get("authorization", "").partition(" ")
-    presented = presented.strip()
-    if scheme.lower() != "bearer" or not presented:
-        return ANONYMOUS
-    return await recognise(presented, settings.admin_token)
 
 
 @dataclass

@@ -24,9 +24,9 @@ from starlette.templating import Jinja2Templates
 
 from backstock.resolvers import overview
 from backstock.resolvers.keys import ANONYMOUS, Access, recognise
-from backstock.schema.context import identify
 from backstock.settings import Settings
 from backstock.web import session
+from backstock.web.bearer import identify
 from backstock.web.charts import bar_chart
 from backstock.web.sections import report_sections
 

@@ -13,8 +13,8 @@ from backstock.resolvers import config, projection
 from backstock.resolvers.errors import BadUserInput, Forbidden, Unauthenticated
 from backstock.resolvers.reports.base import check_days
 from backstock.resolvers.reports.export import EXPORTS, csv_chunks
-from backstock.schema.context import identify
 from backstock.settings import Settings
+from backstock.web.bearer import identify
 
 DEFAULT_DAYS = 30
 

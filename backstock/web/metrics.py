@@ -52,7 +52,6 @@ HTTP_DURATION = Histogram(
 )
 CHECKOUTS = Counter("backstock_checkouts", "Checkouts answered: an order (accepted) or refused lines.", ["result"])
 REFUSALS = Counter("backstock_checkout_refusals", "Refused checkout lines, by their code.", ["code"])
-WEBHOOK_FAILURES = Counter("backstock_webhook_failures", "Failed webhook delivery attempts.")
 
 # Series at 0 from the start: rate() and alerts see the first one.
 for _result in ("accepted", "rejected"):

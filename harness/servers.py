@@ -1,4 +1,4 @@
-"""Real `backstock serve` processes for smoke and multi-worker tests."""
+"""Real `backstock serve` processes for smoke and multi-worker tests and the benchmarks."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.api import ADMIN_TOKEN
+from harness.graphql import ADMIN_TOKEN
 
 
 def free_port() -> int:
@@ -65,7 +65,7 @@ def running_server(
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_ready(base, process)
+        wait_ready(base, process)
         yield base
     finally:
         process.terminate()
@@ -77,13 +77,16 @@ def running_server(
 READY_SECONDS = 90  # two workers importing the app on a loaded 2-core CI machine
 
 
-def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + READY_SECONDS
+def wait_ready(
+    base: str, process: subprocess.Popen[bytes], path: str = "/readyz", seconds: float = READY_SECONDS
+) -> None:
+    """Polls `base` + `path` until it answers 200; fails at once if the process exits first."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(f"backstock serve exited with {process.returncode}")
+            raise AssertionError(f"the server for {base} exited with {process.returncode}")
         with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+            if httpx.get(f"{base}{path}", timeout=2).status_code == 200:
                 return
         time.sleep(0.1)
-    raise AssertionError(f"backstock serve did not become ready in {READY_SECONDS} s")
+    raise AssertionError(f"{base}{path} did not answer in {seconds} s")

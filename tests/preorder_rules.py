@@ -1,0 +1,39 @@
+"""The dates and builders that the pre-order rule tables and properties share."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from backstock import rules
+from backstock.rules import BackorderMode, Preorder, ProductStock, StockLevel, StockSettings
+
+TODAY = date(2026, 12, 1)
+RELEASE = date(2026, 12, 10)
+NO, SILENT, NOTIFY = (
+    BackorderMode.NO_BACKORDERS,
+    BackorderMode.ALLOW_QTY_BELOW_ZERO,
+    BackorderMode.ALLOW_QTY_BELOW_ZERO_AND_NOTIFY,
+)
+CAP_10 = Preorder(RELEASE, max_quantity=10, preordered_quantity=3)
+
+
+def product(on_hand: int = 0, reserved: int = 0, in_stock: bool = True, **settings: object) -> ProductStock:
+    return ProductStock("SKU-1", "Bag", StockSettings(**settings), StockLevel(on_hand, reserved, in_stock))  # type: ignore[arg-type]
+
+
+def view(
+    p: ProductStock, preorder: Preorder | None, today: date = TODAY, group_may_backorder: bool = True
+) -> rules.Availability:
+    return rules.preorder_availability(p.settings, p.level, preorder, today, group_may_backorder)
+
+
+def line(
+    quantity: int,
+    p: ProductStock | None,
+    preorder: Preorder | None,
+    group_may_backorder: bool = True,
+    projected: date | None = None,
+) -> rules.LineDecision:
+    return rules.decide_preorder_line(
+        "SKU-1", quantity, p, preorder, TODAY, group_may_backorder=group_may_backorder, projected=projected
+    )
