@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backstock.models import Event, EventKind
+from backstock.models import Event, EventKind, WebhookDelivery
 from tests.api import Api
 from tests.multisource import source, stock, warehouses
 
@@ -101,19 +101,22 @@ async def test_a_product_settings_change_that_changes_what_shoppers_see_sends_ev
 
 BULK = """mutation($rows: [StockRowInput!]!, $policy: BulkErrorPolicy) {
   bulkUpdateStock(rows: $rows, errorPolicy: $policy) { applied failed } }"""
+HOOK = 'mutation { createWebhook(url: "https://93.184.215.14/hooks", events: [STOCK_CHANGED]) { secret } }'
 
 
 async def test_bulk_rows_send_their_events_in_the_transaction_that_keeps_them(api: Api) -> None:
     """REJECT_ALL applies every row before it rolls back: the events it wrote go with the rows."""
     await api.create_product("MUG", quantity=0)
     await api.create_product("TEE", quantity=4)
+    await api.data(HOOK)
     rows = [{"sku": "MUG", "delta": 3}, {"sku": "NOPE", "delta": 1}, {"sku": "TEE", "quantity": 6}]
     start = await last_id()
     rejected = (await api.data(BULK, {"rows": rows, "policy": "REJECT_ALL"}))["bulkUpdateStock"]
     assert (rejected["applied"], rejected["failed"]) == (0, 1)
-    assert await last_id() == start
+    assert (await last_id(), await WebhookDelivery.all().count()) == (start, 0)
     kept = (await api.data(BULK, {"rows": rows, "policy": "REJECT_FAILED_ROWS"}))["bulkUpdateStock"]
     assert (kept["applied"], kept["failed"]) == (2, 1)
+    assert await WebhookDelivery.all().count() == 2  # one STOCK_CHANGED per row kept
     assert await stock_events(start) == [
         ("STOCK_CHANGED", "MUG", "default", 3),
         ("BACK_IN_STOCK", "MUG", "default", 3),

@@ -280,18 +280,21 @@ async def test_private_and_non_http_urls_are_refused_at_creation(api: Api, url: 
     assert (await api.data("{ webhooks { id } }"))["webhooks"] == []
 
 
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
 async def test_a_private_target_is_refused_again_at_delivery(
-    hooks: Api, receiver: Receiver, hook_settings: Settings
+    hooks: Api, receiver: Receiver, hook_settings: Settings, host: str
 ) -> None:
+    """A host name is resolved again at each delivery: it may point elsewhere than at creation."""
     await hooks.create_product("MUG", quantity=5)
-    webhook_id = await register(hooks, receiver, ["ORDER_PLACED"])
+    created = await hooks.data(CREATE, {"url": receiver.url.replace("127.0.0.1", host), "events": ["ORDER_PLACED"]})
+    webhook_id = created["createWebhook"]["webhook"]["id"]
     receiver.start()
     await hooks.checkout(("MUG", 1))
     strict = hook_settings.model_copy(update={"webhooks_allow_private": False})
     assert await attempt_round(strict) == 1
     [delivery] = await deliveries(hooks, webhook_id)
     assert delivery["status"] == "PENDING"
-    assert delivery["lastError"].startswith("refused: host '127.0.0.1' resolves to a private")
+    assert delivery["lastError"].startswith(f"refused: host '{host}' resolves to a private")
     assert receiver.requests == []
 
 
