@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backstock.models import Event, EventKind
+from backstock.models import Event, EventKind, WebhookDelivery
 from tests.api import Api
 from tests.multisource import source, stock, warehouses
 
@@ -96,4 +96,45 @@ async def test_a_product_settings_change_that_changes_what_shoppers_see_sends_ev
     assert await stock_events(start) == [
         ("STOCK_CHANGED", "MUG", "default", 0),
         ("OUT_OF_STOCK", "MUG", "default", 0),
+    ]
+
+
+BULK = """mutation($rows: [StockRowInput!]!, $policy: BulkErrorPolicy) {
+  bulkUpdateStock(rows: $rows, errorPolicy: $policy) { applied failed } }"""
+HOOK = 'mutation { createWebhook(url: "https://93.184.215.14/hooks", events: [STOCK_CHANGED]) { secret } }'
+
+
+async def test_bulk_rows_send_their_events_in_the_transaction_that_keeps_them(api: Api) -> None:
+    """REJECT_ALL applies every row before it rolls back: the events it wrote go with the rows."""
+    await api.create_product("MUG", quantity=0)
+    await api.create_product("TEE", quantity=4)
+    await api.data(HOOK)
+    rows = [{"sku": "MUG", "delta": 3}, {"sku": "NOPE", "delta": 1}, {"sku": "TEE", "quantity": 6}]
+    start = await last_id()
+    rejected = (await api.data(BULK, {"rows": rows, "policy": "REJECT_ALL"}))["bulkUpdateStock"]
+    assert (rejected["applied"], rejected["failed"]) == (0, 1)
+    assert (await last_id(), await WebhookDelivery.all().count()) == (start, 0)
+    kept = (await api.data(BULK, {"rows": rows, "policy": "REJECT_FAILED_ROWS"}))["bulkUpdateStock"]
+    assert (kept["applied"], kept["failed"]) == (2, 1)
+    assert await WebhookDelivery.all().count() == 2  # one STOCK_CHANGED per row kept
+    assert await stock_events(start) == [
+        ("STOCK_CHANGED", "MUG", "default", 3),
+        ("BACK_IN_STOCK", "MUG", "default", 3),
+        ("STOCK_CHANGED", "TEE", "default", 6),
+    ]
+
+
+async def test_low_stock_is_sent_on_crossing_into_it_only(api: Api) -> None:
+    """Staying low or leaving low sends STOCK_CHANGED alone; crossing back in sends LOW_STOCK again."""
+    await api.create_product("MUG", quantity=5, notifyForQuantityBelow=2)
+    start = await last_id()
+    for delta in (-3, -1, 4, -4):
+        await api.data(f'mutation {{ adjustStock(sku: "MUG", delta: {delta}) {{ sku }} }}')
+    assert await stock_events(start) == [
+        ("STOCK_CHANGED", "MUG", "default", 2),
+        ("LOW_STOCK", "MUG", "default", 2),
+        ("STOCK_CHANGED", "MUG", "default", 1),
+        ("STOCK_CHANGED", "MUG", "default", 5),
+        ("STOCK_CHANGED", "MUG", "default", 1),
+        ("LOW_STOCK", "MUG", "default", 1),
     ]

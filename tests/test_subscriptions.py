@@ -79,9 +79,11 @@ async def test_a_checkout_that_sells_out_reaches_the_subscriber(
 ) -> None:
     await api.create_product("PROBE", quantity=5)
     await api.create_product("LAST", quantity=2)
+    await api.create_product("OTHER", quantity=2)
     with server(api, mail_server, tmp_path) as base:
         async with subscribed(base, variables={"skus": ["PROBE", "LAST"]}) as subscriber:
             await hear_probe(base, subscriber)
+            await adjust(base, "OTHER", -2)  # a SKU it did not ask for: nothing of it may come
             async with httpx.AsyncClient(base_url=base, timeout=10) as client:
                 variables = {"input": {"lines": [{"sku": "LAST", "quantity": 2}], "customer": {"email": "a@b.co"}}}
                 response = await client.post("/graphql", json={"query": CHECKOUT, "variables": variables})

@@ -4,7 +4,9 @@ addresses unless allowed. Delivery rounds are driven directly, as the server's l
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -12,6 +14,7 @@ import pytest
 
 from backstock.app import create_app
 from backstock.events.webhooks import WebhookDispatcher
+from backstock.models import WebhookDelivery
 from backstock.settings import Settings
 from tests.api import Api
 from tests.receiver import Receiver
@@ -127,6 +130,31 @@ async def test_a_delivery_fails_for_good_after_the_maximum_attempts(hooks: Api, 
     assert (failed["status"], failed["attempts"]) == ("FAILED", 4)
     assert failed["lastError"] == "HTTP 503 Service Unavailable"
     assert len(receiver.requests) == 4
+
+
+async def test_retries_wait_a_doubling_backoff_capped_by_the_setting(
+    hooks: Api, receiver: Receiver, hook_settings: Settings
+) -> None:
+    """Each failure pushes the next attempt 1, 2, 3, 3 s out (base 1 s doubling, capped at 3 s); nothing is due before.
+    Each wait is skipped by moving the due time back, so the test waits for nothing."""
+    await hooks.create_product("MUG", quantity=5)
+    await register(hooks, receiver, ["ORDER_PLACED"])
+    await hooks.checkout(("MUG", 1))
+    slow = hook_settings.model_copy(update={"retry_base_delay": 1.0, "retry_max_delay": 3.0, "webhook_max_attempts": 9})
+    dispatcher = WebhookDispatcher(slow)
+    waits = []
+    for _ in range(4):
+        assert await dispatcher.deliver_once() == 1
+        failed_at = datetime.now(UTC)
+        assert await dispatcher.deliver_once() == 0, "retried before its backoff ran out"
+        [row] = await WebhookDelivery.all()
+        waits.append(round((row.next_attempt_at - failed_at).total_seconds()))
+        await WebhookDelivery.filter(id=row.id).update(next_attempt_at=failed_at - timedelta(seconds=1))
+    assert waits == [1, 2, 3, 3]
+    receiver.start()
+    assert await dispatcher.deliver_once() == 1
+    [request] = receiver.requests
+    assert request.signed and abs(int(request.headers["X-Backstock-Timestamp"]) - time.time()) < 60
 
 
 async def test_a_redirect_is_a_failure_and_is_not_followed(hooks: Api, receiver: Receiver) -> None:
@@ -252,18 +280,21 @@ async def test_private_and_non_http_urls_are_refused_at_creation(api: Api, url: 
     assert (await api.data("{ webhooks { id } }"))["webhooks"] == []
 
 
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
 async def test_a_private_target_is_refused_again_at_delivery(
-    hooks: Api, receiver: Receiver, hook_settings: Settings
+    hooks: Api, receiver: Receiver, hook_settings: Settings, host: str
 ) -> None:
+    """A host name is resolved again at each delivery: it may point elsewhere than at creation."""
     await hooks.create_product("MUG", quantity=5)
-    webhook_id = await register(hooks, receiver, ["ORDER_PLACED"])
+    created = await hooks.data(CREATE, {"url": receiver.url.replace("127.0.0.1", host), "events": ["ORDER_PLACED"]})
+    webhook_id = created["createWebhook"]["webhook"]["id"]
     receiver.start()
     await hooks.checkout(("MUG", 1))
     strict = hook_settings.model_copy(update={"webhooks_allow_private": False})
     assert await attempt_round(strict) == 1
     [delivery] = await deliveries(hooks, webhook_id)
     assert delivery["status"] == "PENDING"
-    assert delivery["lastError"].startswith("refused: host '127.0.0.1' resolves to a private")
+    assert delivery["lastError"].startswith(f"refused: host '{host}' resolves to a private")
     assert receiver.requests == []
 
 

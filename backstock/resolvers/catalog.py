@@ -23,6 +23,7 @@ from backstock.resolvers import ledger, promises, restate, suppliers, validation
 from backstock.resolvers.errors import BadUserInput, Conflict, unknown_sku
 from backstock.resolvers.groups import Terms, checked_caps
 from backstock.resolvers.inventory import Counts, counters, stock_of_channel
+from backstock.resolvers.product_filter import ProductCriteria
 
 
 @dataclass(frozen=True)
@@ -180,8 +181,7 @@ async def list_products(
     store: Terms,
     first: int,
     after: str | None,
-    skus: list[str] | None,
-    status: rules.StockStatus | None,
+    criteria: ProductCriteria,
     channel: str | None = None,
     *,
     count: bool = True,
@@ -190,14 +190,14 @@ async def list_products(
     page size (the count also resolves the channel, so a listing costs no more queries in a channel),
     one without the count in the default channel (whose stock each process remembers).
 
-    A stockStatus filter is decided by `rules` in Python, so it reads every candidate row:
+    A stockStatus or isLowStock filter is decided by `rules` in Python, so it reads every candidate row:
     fine for catalogs in the tens of thousands, and the same rules as every other answer.
     """
     if not 0 <= first <= MAX_PAGE:
         raise BadUserInput(f"first must be between 0 and {MAX_PAGE}, got {first}", field="first")
-    query = Product.all() if skus is None else Product.filter(sku__in=validation.filter_skus(skus))
-    if status is not None:
-        return await _list_by_status(query, store, first, after, status, await stock_of_channel(channel))
+    query = criteria.query()
+    if criteria.by_rules:
+        return await _list_by_rules(query, store, first, after, criteria, await stock_of_channel(channel))
     total: int | None = None
     if count:
         total, stock_id = await _count_in_channel(query, channel)
@@ -219,18 +219,16 @@ async def _count_in_channel(query: QuerySet[Product], channel: str | None) -> tu
     return int(row[0]["total"]), int(row[0]["channel_stock"])
 
 
-async def _list_by_status(
+async def _list_by_rules(
     query: QuerySet[Product],
     store: Terms,
     first: int,
     after: str | None,
-    status: rules.StockStatus,
+    criteria: ProductCriteria,
     stock_id: int,
 ) -> Page:
     matching = [
-        v
-        for v in views_of(await with_counts(query, stock_id).order_by("id"), store, stock_id)
-        if v.availability.stock_status is status
+        v for v in views_of(await with_counts(query, stock_id).order_by("id"), store, stock_id) if criteria.keeps(v)
     ]
     start = 0
     if after is not None:

@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 
 from backstock import rules
+from backstock.resolvers.product_filter import MAX_SEARCH, ProductCriteria
 from backstock.schema.descriptions import SETTINGS, described
 
 
@@ -75,6 +76,18 @@ class ProductFilter:
     stock_status: rules.StockStatus | None = strawberry.field(
         default=None, description="Only products with this stock status now."
     )
+    search: str | None = strawberry.field(
+        default=None,
+        description=f"Case-insensitive substring of the name or SKU (at most {MAX_SEARCH} characters).",
+    )
+    is_low_stock: bool | None = strawberry.field(
+        default=None,
+        description="[admin] Only products whose isLowStock is this value; without an ADMIN key: "
+        "UNAUTHENTICATED (no or a refused key) or FORBIDDEN (a STOREFRONT key).",
+    )
+
+    def criteria(self) -> ProductCriteria:
+        return ProductCriteria(self.skus, self.stock_status, self.search, self.is_low_stock)
 
 
 @strawberry.input(description="A new product.")

@@ -11,6 +11,7 @@ from strawberry.types import Info
 from backstock.models import OutboxStatus
 from backstock.resolvers import admin, catalog, checkout, orders, sources
 from backstock.resolvers.groups import asserted_email
+from backstock.resolvers.product_filter import ProductCriteria
 from backstock.schema import dates
 from backstock.schema.admin import OutboxMessage, StockMovement
 from backstock.schema.catalog import InventoryConfig, Product, ProductConnection
@@ -73,8 +74,7 @@ class Query(KeyQuery, WebhookQuery, OrderListQuery, PurchasingQuery, ReportQuery
             await info.context.store(customer_group),
             catalog.DEFAULT_PAGE if first is None else first,
             after,
-            filter.skus if filter else None,
-            filter.stock_status if filter else None,
+            (filter.criteria() if filter else ProductCriteria()).checked(info.context.access),
             channel,
             count=selects(info, "totalCount"),
         )
