@@ -3,15 +3,12 @@ date, groups and caps, the manual flag and unmanaged stock, ending a pre-order a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-import pytest
-
 from backstock.resolvers import clock, projection
 from backstock.resolvers.releases import Releases
-from backstock.settings import Settings
 from tests.api import Api
 from tests.groups import checkout, key, product_for, quote, refusal, store_caps
 from tests.ledger import assert_ledger_matches_counters
@@ -173,13 +170,6 @@ async def test_the_manual_flag_and_unmanaged_stock(api: Api) -> None:
     assert (await line(api, number))["quantityBackordered"] == 7
     await set_preorder(api, "FREE", None)
     assert (await line(api, number))["quantityReadyToShip"] == 7
-
-
-@pytest.fixture
-def store_zone(settings: Settings) -> Iterator[Callable[[str], None]]:
-    """Moves the store's time zone (BACKSTOCK_TIMEZONE) for the rest of a test: the way to reach release day."""
-    yield lambda zone: clock.use(settings.model_copy(update={"timezone": zone}))
-    clock.use(settings)
 
 
 async def test_the_periodic_task_releases_on_release_day_in_the_store_time_zone(
