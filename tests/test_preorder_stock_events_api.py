@@ -13,7 +13,7 @@ from backstock.resolvers import clock, projection
 from backstock.resolvers.releases import Releases
 from tests.api import Api
 from tests.mailserver import MailServer
-from tests.test_preorders_api import AHEAD, BEHIND, set_preorder
+from tests.test_preorders_api import AHEAD, BEHIND, product, set_preorder
 from tests.test_stock_alerts_api import subscribe
 from tests.test_stock_events import last_id, stock_events
 
@@ -68,6 +68,7 @@ async def test_a_cancellation_that_frees_the_cap_sends_back_in_stock_and_the_ale
     ]
     alerted = await alerts_to(api, mail_server, "ann@example.com")
     assert alerted[1:] == ["Product GAME is back in stock"]
+    assert (await product(api, "GAME"))["preorder"]["preorderedQuantity"] == 2 - freed  # cancelled units leave it
 
 
 async def test_setting_raising_and_ending_a_preorder_send_their_events_and_alerts(

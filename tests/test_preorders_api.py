@@ -141,6 +141,20 @@ async def test_ending_a_preorder_allocates_waiting_units_oldest_first(api: Api, 
     await assert_ledger_matches_counters()
 
 
+async def test_on_release_day_units_on_hand_cover_preordered_units_before_a_purchase_order(api: Api) -> None:
+    await api.create_product("MUG", quantity=2)
+    await purchase_order(api, "PO-1", 5, 10)
+    await set_preorder(api, "MUG", today(api) + timedelta(days=3))
+    first = (await checkout(api, ("MUG", 2), email="a@example.com"))["number"]
+    second = (await checkout(api, ("MUG", 1), email="b@example.com"))["number"]
+    await set_preorder(api, "MUG", None)  # the 2 units on hand go to the first order, PO-1's to the second
+    lines = [await line(api, n) for n in (first, second)]
+    assert [(x["quantityReadyToShip"], x["quantityBackordered"], x["expectedShipDate"]) for x in lines] == [
+        (2, 0, None),
+        (0, 1, day(5)),
+    ]
+
+
 async def test_groups_decide_who_may_preorder_and_caps_never_count_preordered_units(api: Api) -> None:
     await store_caps(api, backorderCustomerGroups=["B2B"], maxBackorderQuantityPerCustomer=1)
     await api.create_product("GAME", backorders=NOTIFY)
