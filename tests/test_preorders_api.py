@@ -13,6 +13,7 @@ from tests.api import Api
 from tests.groups import checkout, key, product_for, quote, refusal, store_caps
 from tests.ledger import assert_ledger_matches_counters
 from tests.mailserver import MailServer
+from tests.test_dates_api import QUOTE as DATED_QUOTE
 from tests.test_dates_api import day, purchase_order
 from tests.test_stock_alerts_api import subscribe
 
@@ -141,17 +142,29 @@ async def test_ending_a_preorder_allocates_waiting_units_oldest_first(api: Api, 
     await assert_ledger_matches_counters()
 
 
-async def test_on_release_day_units_on_hand_cover_preordered_units_before_a_purchase_order(api: Api) -> None:
+async def test_on_release_day_units_on_hand_cover_preordered_units_before_a_purchase_order(
+    api: Api, mail_server: MailServer
+) -> None:
     await api.create_product("MUG", quantity=2)
     await purchase_order(api, "PO-1", 5, 10)
     await set_preorder(api, "MUG", today(api) + timedelta(days=3))
     first = (await checkout(api, ("MUG", 2), email="a@example.com"))["number"]
+    availability = (await api.data(SHOPPER, {"sku": "MUG"}, admin=False))["product"]["availability"]
+    quoted = (await api.data(DATED_QUOTE, {"lines": [{"sku": "MUG", "quantity": 1}]}))["quote"]["lines"][0]
     second = (await checkout(api, ("MUG", 1), email="b@example.com"))["number"]
-    await set_preorder(api, "MUG", None)  # the 2 units on hand go to the first order, PO-1's to the second
+    # The 2 units on hand are the first order's from its release date; PO-1 brings the second's.
+    assert [(await line(api, n))["expectedShipDate"] for n in (first, second)] == [day(3), day(5)]
+    assert (availability["expectedShipDate"], quoted["expectedShipDate"]) == (day(5), day(5))
+    await api.send_mail()
+    mail_server.clear()
+    await api.data(f'mutation {{ reschedulePurchaseOrder(number: "PO-1", expectedDate: "{day(20)}") {{ number }} }}')
+    await api.send_mail()  # only the second order waits for PO-1
+    assert [m["Subject"] for m in mail_server.messages] == [f"Your backorder for order {second} is delayed"]
+    await set_preorder(api, "MUG", None)
     lines = [await line(api, n) for n in (first, second)]
     assert [(x["quantityReadyToShip"], x["quantityBackordered"], x["expectedShipDate"]) for x in lines] == [
         (2, 0, None),
-        (0, 1, day(5)),
+        (0, 1, day(20)),
     ]
 
 

@@ -145,17 +145,15 @@ async def projected_dates(
     active = [v for v in views if v.preorder is not None]
     if not active:
         return {}
-    inputs = await projection.load(stock_id, [v.product.id for v in active])
-    dates: dict[int, date | None] = {}
-    for view in active:
-        found = inputs[view.product.id]
-        cover = view.level.on_hand - rules.held_ready_target(view.level, view.preordered)
-        on_hand = [rules.Incoming("", view.store.today, cover, rules.PurchaseOrderStatus.OPEN)] if cover > 0 else []
-        projected = rules.project(
-            found.waiting, [*on_hand, *found.incoming], view.store.today, view.settings.backorder_lead_time_days
+    ids = [v.product.id for v in active]
+    inputs = await projection.load(stock_id, ids, ids)
+    return {
+        v.product.id: rules.request_ship_date(
+            inputs[v.product.id].project(v.store.today, v.settings.backorder_lead_time_days),
+            quantities.get(v.product.sku, 0),
         )
-        dates[view.product.id] = rules.request_ship_date(projected, quantities.get(view.product.sku, 0))
-    return dates
+        for v in active
+    }
 
 
 async def _units(lines: QuerySet[OrderLine], column: str) -> int:
