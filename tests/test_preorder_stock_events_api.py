@@ -12,7 +12,9 @@ import pytest
 from backstock.resolvers import clock, projection
 from backstock.resolvers.releases import Releases
 from tests.api import Api
+from tests.groups import checkout
 from tests.mailserver import MailServer
+from tests.multisource import set_quantity, warehouses
 from tests.test_preorders_api import AHEAD, BEHIND, product, set_preorder
 from tests.test_stock_alerts_api import subscribe
 from tests.test_stock_events import last_id, stock_events
@@ -115,4 +117,24 @@ async def test_the_release_task_sends_the_events_of_release_day(
         ("STOCK_CHANGED", "GAME", "default", 2),  # OUT_OF_STOCK at the cap -> IN_STOCK, 1 of 3 units taken
         ("BACK_IN_STOCK", "GAME", "default", 2),
     ]
+    assert (await alerts_to(api, mail_server, "ann@example.com"))[1:] == ["Product GAME is back in stock"]
+
+
+async def test_the_cap_is_product_wide_so_every_stock_hears_it_and_the_alerts_go(
+    api: Api, mail_server: MailServer
+) -> None:
+    await warehouses(api, "eu-wh", channel="eu")
+    await api.create_product("GAME")
+    await set_quantity(api, "GAME", 0, "eu-wh")  # an item at the Berlin source: the eu stock holds the product
+    await set_preorder(api, "GAME", soon(), maxQuantity=1)
+    start = await last_id()
+    placed = await checkout(api, ("GAME", 1), channel="eu")  # reaches the cap through the other stock
+    assert await stock_events(start) == [
+        ("STOCK_CHANGED", "GAME", "eu", 0),
+        ("OUT_OF_STOCK", "GAME", "eu", 0),
+        ("STOCK_CHANGED", "GAME", "default", 0),
+        ("OUT_OF_STOCK", "GAME", "default", 0),
+    ]
+    await subscribe(api, "GAME", "ann@example.com")  # alerts follow the default channel
+    await api.data(CANCEL, {"n": placed["number"]})
     assert (await alerts_to(api, mail_server, "ann@example.com"))[1:] == ["Product GAME is back in stock"]

@@ -22,7 +22,7 @@ from backstock.models import Order, OrderLine, StockItem, StoreConfig
 from backstock.notifications import messages
 from backstock.notifications.outbox import Message, enqueue
 from backstock.resolvers import clock, promises
-from backstock.resolvers.inventory import Counts, Locked, recount
+from backstock.resolvers.inventory import Counts, Locked, counts_of, recount
 from backstock.resolvers.preordered import preorder_of, preordered_units
 
 BATCH = 500
@@ -74,7 +74,15 @@ async def settle_all(changes: Sequence[Settling], store: StoreConfig) -> None:
     latch turns, and the stock events and emails of all of them are written together, so a bulk
     change costs a few queries more than one change, not a few per row."""
     today = clock.today()
-    await _hand_out([(change, await _units(change), await _states(change, store, today)) for change in changes], store)
+    settled: list[tuple[Settling, int, tuple[rules.StockState, rules.StockState]]] = []
+    elsewhere: list[StockChange] = []
+    for change in changes:
+        was, now = await _shown(change, today)
+        states = (_state(store, change.item, change.before, was), _state(store, change.item, change.after, now))
+        settled.append((change, await _units(change), states))
+        if change.preordered_changed:
+            elsewhere += await _elsewhere(change, store, was, now)
+    await _hand_out(settled, store, elsewhere)
 
 
 async def preorder_changed(entry: Locked, store: StoreConfig, was: Shown, now: Shown, units: int = 0) -> None:
@@ -86,13 +94,32 @@ async def preorder_changed(entry: Locked, store: StoreConfig, was: Shown, now: S
     await _hand_out([(Settling(entry.item, counts, counts), units, states)], store)
 
 
-async def _states(change: Settling, store: StoreConfig, today: date) -> tuple[rules.StockState, rules.StockState]:
-    """The product's state before and after the change; a pre-order's count before it is the count
-    now less what the change placed (or plus what it cancelled)."""
+async def _shown(change: Settling, today: date) -> tuple[Shown, Shown]:
+    """The product's pre-order before and after the change: its count before is the count now less
+    what the change placed (or plus what it cancelled)."""
     product = change.item.product
     now = await preordered_units(product.id) if product.preorder_release_date is not None else 0
     was, shown = (Shown(preorder_of(product, count), today) for count in (now - change.preordered_changed, now))
-    return _state(store, change.item, change.before, was), _state(store, change.item, change.after, shown)
+    return was, shown
+
+
+async def _elsewhere(change: Settling, store: StoreConfig, was: Shown, now: Shown) -> list[StockChange]:
+    """A pre-order's cap is product-wide: units pre-ordered or cancelled in one stock move what shoppers
+    see of the product in its other stocks too. Their counters do not move, so they are read, not locked."""
+    item = change.item
+    others = await StockItem.filter(product_id=item.product_id).exclude(stock_id=item.stock_id)
+    if not others:
+        return []
+    counts = await counts_of(others)
+    return [
+        StockChange(
+            item.product.sku,
+            other.stock_id,
+            _state(store, item, counts[other.id], was),
+            _state(store, item, counts[other.id], now),
+        )
+        for other in others
+    ]
 
 
 async def _units(change: Settling) -> int:
@@ -104,8 +131,12 @@ async def _units(change: Settling) -> int:
 
 
 async def _hand_out(
-    changes: Sequence[tuple[Settling, int, tuple[rules.StockState, rules.StockState]]], store: StoreConfig
+    changes: Sequence[tuple[Settling, int, tuple[rules.StockState, rules.StockState]]],
+    store: StoreConfig,
+    elsewhere: Sequence[StockChange] = (),
 ) -> None:
+    """Moves each change's units and writes its emails and events, with the stock events of other
+    stocks that `elsewhere` carries."""
     states: list[StockChange] = []
     outgoing: list[Message] = []
     for change, units, (before, after) in changes:
@@ -116,7 +147,7 @@ async def _hand_out(
         await events.backorders_allocated(item.product.sku, orders, units)
         states.append(StockChange(item.product.sku, item.stock_id, before, after))
         outgoing += await _ready_notices(orders) + await _low_stock_alert(item, store, change.after)
-    await stock_changes(states)
+    await stock_changes([*states, *elsewhere])
     await enqueue(outgoing)
 
 
