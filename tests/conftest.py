@@ -8,7 +8,7 @@ starts from empty tables.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -46,6 +46,7 @@ from backstock.models import (
     Webhook,
     WebhookDelivery,
 )
+from backstock.resolvers import clock
 from backstock.settings import Settings
 from harness.graphql import ADMIN_TOKEN
 from harness.mailserver import MailServer
@@ -198,3 +199,10 @@ def tmp_cwd(tmp_path: Path) -> Iterator[Path]:
     os.chdir(tmp_path)
     yield tmp_path
     os.chdir(old)
+
+
+@pytest.fixture
+def store_zone(settings: Settings) -> Iterator[Callable[[str], None]]:
+    """Moves the store's time zone (BACKSTOCK_TIMEZONE) for the rest of a test: the way to reach release day."""
+    yield lambda zone: clock.use(settings.model_copy(update={"timezone": zone}))
+    clock.use(settings)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+
+from hypothesis import strategies as st
 
 from backstock import rules
 from backstock.rules import BackorderMode, Preorder, ProductStock, StockLevel, StockSettings
@@ -37,3 +39,24 @@ def line(
     return rules.decide_preorder_line(
         "SKU-1", quantity, p, preorder, TODAY, group_may_backorder=group_may_backorder, projected=projected
     )
+
+
+# Hypothesis strategies of the pre-order properties.
+quantity_settings = st.builds(
+    StockSettings,
+    manage_stock=st.booleans(),
+    backorders=st.sampled_from(list(BackorderMode)),
+    out_of_stock_threshold=st.integers(-20, 20),
+    only_x_left_threshold=st.integers(0, 10),
+    min_sale_quantity=st.integers(1, 4),
+    max_sale_quantity=st.integers(4, 30),
+    quantity_increments=st.integers(1, 3),
+)
+levels = st.builds(StockLevel, st.integers(0, 50), st.integers(0, 50), st.booleans())
+preorders = st.builds(
+    Preorder,
+    release_date=st.dates(TODAY - timedelta(days=5), TODAY + timedelta(days=60)),
+    max_quantity=st.none() | st.integers(1, 40),
+    preordered_quantity=st.integers(0, 50),
+)
+projections = st.none() | st.dates(TODAY - timedelta(days=5), TODAY + timedelta(days=90))

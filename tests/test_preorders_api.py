@@ -3,19 +3,17 @@ date, groups and caps, the manual flag and unmanaged stock, ending a pre-order a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-import pytest
-
 from backstock.resolvers import clock, projection
 from backstock.resolvers.releases import Releases
-from backstock.settings import Settings
 from harness.mailserver import MailServer
 from tests.api import Api
 from tests.groups import checkout, key, product_for, quote, refusal, store_caps
 from tests.ledger import assert_ledger_matches_counters
+from tests.test_dates_api import QUOTE as DATED_QUOTE
 from tests.test_dates_api import day, purchase_order
 from tests.test_stock_alerts_api import subscribe
 
@@ -144,6 +142,32 @@ async def test_ending_a_preorder_allocates_waiting_units_oldest_first(api: Api, 
     await assert_ledger_matches_counters()
 
 
+async def test_on_release_day_units_on_hand_cover_preordered_units_before_a_purchase_order(
+    api: Api, mail_server: MailServer
+) -> None:
+    await api.create_product("MUG", quantity=2)
+    await purchase_order(api, "PO-1", 5, 10)
+    await set_preorder(api, "MUG", today(api) + timedelta(days=3))
+    first = (await checkout(api, ("MUG", 2), email="a@example.com"))["number"]
+    availability = (await api.data(SHOPPER, {"sku": "MUG"}, admin=False))["product"]["availability"]
+    quoted = (await api.data(DATED_QUOTE, {"lines": [{"sku": "MUG", "quantity": 1}]}))["quote"]["lines"][0]
+    second = (await checkout(api, ("MUG", 1), email="b@example.com"))["number"]
+    # The 2 units on hand are the first order's from its release date; PO-1 brings the second's.
+    assert [(await line(api, n))["expectedShipDate"] for n in (first, second)] == [day(3), day(5)]
+    assert (availability["expectedShipDate"], quoted["expectedShipDate"]) == (day(5), day(5))
+    await api.send_mail()
+    mail_server.clear()
+    await api.data(f'mutation {{ reschedulePurchaseOrder(number: "PO-1", expectedDate: "{day(20)}") {{ number }} }}')
+    await api.send_mail()  # only the second order waits for PO-1
+    assert [m["Subject"] for m in mail_server.messages] == [f"Your backorder for order {second} is delayed"]
+    await set_preorder(api, "MUG", None)
+    lines = [await line(api, n) for n in (first, second)]
+    assert [(x["quantityReadyToShip"], x["quantityBackordered"], x["expectedShipDate"]) for x in lines] == [
+        (2, 0, None),
+        (0, 1, day(20)),
+    ]
+
+
 async def test_groups_decide_who_may_preorder_and_caps_never_count_preordered_units(api: Api) -> None:
     await store_caps(api, backorderCustomerGroups=["B2B"], maxBackorderQuantityPerCustomer=1)
     await api.create_product("GAME", backorders=NOTIFY)
@@ -173,13 +197,6 @@ async def test_the_manual_flag_and_unmanaged_stock(api: Api) -> None:
     assert (await line(api, number))["quantityBackordered"] == 7
     await set_preorder(api, "FREE", None)
     assert (await line(api, number))["quantityReadyToShip"] == 7
-
-
-@pytest.fixture
-def store_zone(settings: Settings) -> Iterator[Callable[[str], None]]:
-    """Moves the store's time zone (BACKSTOCK_TIMEZONE) for the rest of a test: the way to reach release day."""
-    yield lambda zone: clock.use(settings.model_copy(update={"timezone": zone}))
-    clock.use(settings)
 
 
 async def test_the_periodic_task_releases_on_release_day_in_the_store_time_zone(

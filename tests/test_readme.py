@@ -3,6 +3,7 @@ setting is documented."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,6 +22,12 @@ def tour() -> list[str]:
     return re.findall(r"```graphql\n(.*?)```", section, flags=re.DOTALL)
 
 
+def shown_answers() -> dict[str, str]:
+    """The answers the tour shows, by the block they follow (a ```json block right after it)."""
+    section = README.split("## A 60-second tour", 1)[1].split("\n## ", 1)[0]
+    return dict(re.findall(r"```graphql\n(.*?)```\n```json\n(.*?)```", section, flags=re.DOTALL))
+
+
 def test_each_block_is_one_operation_graphiql_can_run() -> None:
     blocks = tour()
     assert len(blocks) >= 4
@@ -32,6 +39,12 @@ def test_each_block_is_one_operation_graphiql_can_run() -> None:
 async def test_the_tour_works_as_written_on_the_demo_data(api: Api) -> None:
     await load_demo_data()
     answers = [await api.data(block) for block in tour()]
+    release = (datetime.now(UTC).date() + timedelta(days=14)).isoformat()
+    shown = shown_answers()
+    assert len(shown) >= 4  # the pre-order, its checkout, the alternatives, a refused line's alternatives
+    for block, answer in zip(tour(), answers, strict=True):
+        if block in shown:
+            assert answer == json.loads(shown[block].replace("<release date>", release)), block
     [placed] = [a["checkout"] for a in answers if "checkout" in a]
     assert placed["__typename"] == "Order"
     assert (placed["lines"][0]["quantityReadyToShip"], placed["lines"][0]["quantityBackordered"]) == (25, 5)
@@ -42,7 +55,6 @@ async def test_the_tour_works_as_written_on_the_demo_data(api: Api) -> None:
     assert before["backorderMessage"] is None
     assert after["backorderMessage"]
     [launch] = [a["launch"] for a in answers if "launch" in a]
-    release = (datetime.now(UTC).date() + timedelta(days=14)).isoformat()
     assert launch == {
         "stockStatus": "PRE_ORDER",
         "salableQuantity": 25,

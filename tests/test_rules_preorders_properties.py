@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backstock import rules
-from backstock.rules import BackorderMode, LineErrorCode, Preorder, ProductStock, StockLevel, StockSettings, StockStatus
-from tests.preorder_rules import RELEASE, TODAY, line
-
-quantity_settings = st.builds(
-    StockSettings,
-    manage_stock=st.booleans(),
-    backorders=st.sampled_from(list(BackorderMode)),
-    out_of_stock_threshold=st.integers(-20, 20),
-    only_x_left_threshold=st.integers(0, 10),
-    min_sale_quantity=st.integers(1, 4),
-    max_sale_quantity=st.integers(4, 30),
-    quantity_increments=st.integers(1, 3),
-)
-levels = st.builds(StockLevel, st.integers(0, 50), st.integers(0, 50), st.booleans())
-preorders = st.builds(
-    Preorder,
-    release_date=st.dates(TODAY - timedelta(days=5), TODAY + timedelta(days=60)),
-    max_quantity=st.none() | st.integers(1, 40),
-    preordered_quantity=st.integers(0, 50),
-)
-projections = st.none() | st.dates(TODAY - timedelta(days=5), TODAY + timedelta(days=90))
+from backstock.rules import LineErrorCode, Preorder, ProductStock, StockLevel, StockSettings, StockStatus
+from tests.preorder_rules import RELEASE, TODAY, levels, line, preorders, projections, quantity_settings
 
 
 @settings(max_examples=200)

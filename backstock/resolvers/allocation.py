@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from tortoise.expressions import Q
 from tortoise.functions import Sum
@@ -20,8 +21,9 @@ from backstock.events.stock import StockChange, stock_changes
 from backstock.models import Order, OrderLine, StockItem, StoreConfig
 from backstock.notifications import messages
 from backstock.notifications.outbox import Message, enqueue
-from backstock.resolvers import promises
-from backstock.resolvers.inventory import Counts, Locked, recount
+from backstock.resolvers import clock, promises
+from backstock.resolvers.inventory import Counts, Locked, counts_of, recount
+from backstock.resolvers.preordered import preorder_of, preordered_units
 
 BATCH = 500
 
@@ -29,12 +31,22 @@ BATCH = 500
 @dataclass(frozen=True)
 class Settling:
     """One product's change in one stock: its stock item (locked), its counts before and after the
-    change, and what the change itself did to ready units (see `settle`)."""
+    change, what the change itself did to ready units (see `settle`) and to the product's
+    pre-ordered units (a pre-ordered line placed or cancelled moves the cap's remainder)."""
 
     item: StockItem
     before: Counts
     after: Counts
     ready_changed: int = 0
+    preordered_changed: int = 0
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A product's pre-order as shoppers read it on `day` (None: it holds none), with its pre-ordered count."""
+
+    preorder: rules.Preorder | None
+    day: date
 
 
 async def settle(
@@ -43,31 +55,71 @@ async def settle(
     before: Counts,
     after: Counts,
     ready_changed: int = 0,
+    preordered_changed: int = 0,
 ) -> None:
     """Re-balances ready units, then queues the emails and records the events the change calls for.
     Every change of a product's counters in a stock passes here, so stock events are decided here.
 
     `ready_changed` is what the caller itself did to ready units (checkout adds in-stock units,
-    cancelling removes ready units), so only the remainder is allocated or taken back.
-    While the product holds a pre-order its held units are left out of the target instead (see `_held_change`).
+    cancelling removes ready units), so only the remainder is allocated or taken back;
+    `preordered_changed` the pre-ordered units it placed (or cancelled, negative), so the stock
+    events see a pre-order reach its cap or fall below it. While the product holds a pre-order its
+    held units are left out of the target instead (see `_held_change`).
     """
-    await settle_all([Settling(item, before, after, ready_changed)], store)
+    await settle_all([Settling(item, before, after, ready_changed, preordered_changed)], store)
 
 
 async def settle_all(changes: Sequence[Settling], store: StoreConfig) -> None:
     """`settle` for many changes at once: queries per change only where units move or a low-stock
     latch turns, and the stock events and emails of all of them are written together, so a bulk
     change costs a few queries more than one change, not a few per row."""
-    await _hand_out([(change, await _units(change)) for change in changes], store)
+    today = clock.today()
+    settled: list[tuple[Settling, int, tuple[rules.StockState, rules.StockState]]] = []
+    elsewhere: list[StockChange] = []
+    for change in changes:
+        was, now = await _shown(change, today)
+        states = (_state(store, change.item, change.before, was), _state(store, change.item, change.after, now))
+        settled.append((change, await _units(change), states))
+        if change.preordered_changed:
+            elsewhere += await _elsewhere(change, store, was, now)
+    await _hand_out(settled, store, elsewhere)
 
 
-async def released(entry: Locked, store: StoreConfig, held: int) -> None:
-    """A pre-order's release un-held `held` units in this stock: what stock on hand held back for
-    them is handed out now, oldest order first, with the usual emails and events (the units
-    `rules.release_allocation` gives; `_move` takes them from the waiting lines in that order)."""
-    level = entry.counts.level
-    units = rules.ready_target(level) - rules.held_ready_target(level, held)
-    await _hand_out([(Settling(entry.item, entry.counts, entry.counts), units)], store)
+async def preorder_changed(entry: Locked, store: StoreConfig, was: Shown, now: Shown, units: int = 0) -> None:
+    """Setting, moving or ending a pre-order changes what shoppers see of the product without moving
+    a counter: records the stock events (and so queues the alerts) of the change from `was` to `now`
+    in this stock, and hands out `units` waiting units oldest order first (what a release frees)."""
+    counts = entry.counts
+    states = (_state(store, entry.item, counts, was), _state(store, entry.item, counts, now))
+    await _hand_out([(Settling(entry.item, counts, counts), units, states)], store)
+
+
+async def _shown(change: Settling, today: date) -> tuple[Shown, Shown]:
+    """The product's pre-order before and after the change: its count before is the count now less
+    what the change placed (or plus what it cancelled)."""
+    product = change.item.product
+    now = await preordered_units(product.id) if product.preorder_release_date is not None else 0
+    was, shown = (Shown(preorder_of(product, count), today) for count in (now - change.preordered_changed, now))
+    return was, shown
+
+
+async def _elsewhere(change: Settling, store: StoreConfig, was: Shown, now: Shown) -> list[StockChange]:
+    """A pre-order's cap is product-wide: units pre-ordered or cancelled in one stock move what shoppers
+    see of the product in its other stocks too. Their counters do not move, so they are read, not locked."""
+    item = change.item
+    others = await StockItem.filter(product_id=item.product_id).exclude(stock_id=item.stock_id)
+    if not others:
+        return []
+    counts = await counts_of(others)
+    return [
+        StockChange(
+            item.product.sku,
+            other.stock_id,
+            _state(store, item, counts[other.id], was),
+            _state(store, item, counts[other.id], now),
+        )
+        for other in others
+    ]
 
 
 async def _units(change: Settling) -> int:
@@ -78,20 +130,24 @@ async def _units(change: Settling) -> int:
     return rules.ready_target(change.after.level) - (rules.ready_target(change.before.level) + change.ready_changed)
 
 
-async def _hand_out(changes: Sequence[tuple[Settling, int]], store: StoreConfig) -> None:
+async def _hand_out(
+    changes: Sequence[tuple[Settling, int, tuple[rules.StockState, rules.StockState]]],
+    store: StoreConfig,
+    elsewhere: Sequence[StockChange] = (),
+) -> None:
+    """Moves each change's units and writes its emails and events, with the stock events of other
+    stocks that `elsewhere` carries."""
     states: list[StockChange] = []
     outgoing: list[Message] = []
-    for change, units in changes:
+    for change, units, (before, after) in changes:
         item = change.item
         moved = await _move(item.stock_id, item.product_id, units)
         promises.changed(item.stock_id, [item.product_id], [line.id for line in moved] if units < 0 else ())
         orders = {line.order_id for line in moved}
         await events.backorders_allocated(item.product.sku, orders, units)
-        settings = rules.effective_settings(store.stock_settings(), item.product.overrides())
-        before, after = _state(settings, change.before), _state(settings, change.after)
         states.append(StockChange(item.product.sku, item.stock_id, before, after))
         outgoing += await _ready_notices(orders) + await _low_stock_alert(item, store, change.after)
-    await stock_changes(states)
+    await stock_changes([*states, *elsewhere])
     await enqueue(outgoing)
 
 
@@ -110,8 +166,9 @@ async def _held_change(item: StockItem, after: Counts) -> int:
     return rules.held_ready_target(after.level, int(held or 0)) - int(ready or 0)
 
 
-def _state(settings: rules.StockSettings, counts: Counts) -> rules.StockState:
-    return rules.stock_state(settings, counts.level, counts.held is not None)
+def _state(store: StoreConfig, item: StockItem, counts: Counts, shown: Shown) -> rules.StockState:
+    settings = rules.effective_settings(store.stock_settings(), item.product.overrides())
+    return rules.preorder_stock_state(settings, counts.level, counts.held is not None, shown.preorder, shown.day)
 
 
 async def _move(stock_id: int, product_id: int, units: int) -> list[OrderLine]:

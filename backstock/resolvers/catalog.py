@@ -23,6 +23,7 @@ from backstock.resolvers import ledger, promises, restate, suppliers, validation
 from backstock.resolvers.errors import BadUserInput, Conflict, unknown_sku
 from backstock.resolvers.groups import Terms, checked_caps
 from backstock.resolvers.inventory import Counts, counters, stock_of_channel
+from backstock.resolvers.preordered import preorder_of
 from backstock.resolvers.product_filter import ProductCriteria
 
 
@@ -115,15 +116,6 @@ PREORDERED = RawSQL(
     'CASE WHEN "product"."preorder_release_date" IS NULL THEN 0 ELSE (SELECT COALESCE(SUM(ol."ordered" - '
     'ol."cancelled"), 0) FROM "order_line" ol WHERE ol."product_id" = "product"."id" AND ol."preorder_held") END'
 )
-
-
-def preorder_of(product: Product, preordered: int) -> rules.Preorder | None:
-    """The product's stored pre-order (released or not) for the rules, None without one."""
-    if product.preorder_release_date is None:
-        return None
-    return rules.Preorder(
-        product.preorder_release_date, product.preorder_max_quantity, product.preorder_message, preordered
-    )
 
 
 def with_counts(query: QuerySet[Product], stock_id: int) -> QuerySet[Product]:

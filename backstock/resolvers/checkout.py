@@ -286,7 +286,8 @@ async def _reserve(entry: Locked, line: OrderLine, config: StoreConfig) -> Stock
         raise _Contended
     item.reserved = before.reserved + line.ordered
     entry.counts = replace(before, reserved=item.reserved)
-    await settle(item, config, before, entry.counts, ready_changed=line.ready)
+    held = line.ordered if line.preorder_held else 0
+    await settle(item, config, before, entry.counts, ready_changed=line.ready, preordered_changed=held)
     return ledger.movement(
         item.product_id, MovementReason.CHECKOUT, reserved=line.ordered, order_id=line.order_id, stock_id=item.stock_id
     )

@@ -182,7 +182,8 @@ async def cancel_units(
             entry = items[line.product_id]
             before = entry.counts
             movements.append(await _release(entry, n, order.id))
-            await settle(entry.item, config, before, entry.counts, ready_changed=-ready_freed[line.id])
+            held = -n if line.preorder_held else 0
+            await settle(entry.item, config, before, entry.counts, -ready_freed[line.id], preordered_changed=held)
     await ledger.record(movements)
     refund = sum((line.price * n for line, n in plan), Decimal(0))
     await Payment.create(order=order, kind=PaymentKind.REFUND, amount=refund)

@@ -123,19 +123,20 @@ async def lock(stock_id: int, *, skus: Sequence[str] = (), ids: Sequence[int] = 
     )
     if not items:
         return {}
-    counts = await _counts(items)
+    counts = await counts_of(items)
     return {item.product_id: Locked(item, counts[item.id]) for item in items}
 
 
 async def recount(locked: dict[int, Locked]) -> None:
     """Re-reads the counts after a change made under the lock (the rows stay locked)."""
-    counts = await _counts([entry.item for entry in locked.values()])
+    counts = await counts_of([entry.item for entry in locked.values()])
     for entry in locked.values():
         entry.counts = counts[entry.item.id]
 
 
-async def _counts(items: Sequence[StockItem]) -> dict[int, Counts]:
-    """Counts of locked stock items by their id, with the reserved counts they hold."""
+async def counts_of(items: Sequence[StockItem]) -> dict[int, Counts]:
+    """Counts of stock items by their id, with the reserved counts they hold (read under their lock,
+    but where nothing changes, as in a pre-order's other stocks, a plain read)."""
     rows = await (
         StockItem.filter(id__in=[item.id for item in items])
         .annotate(**counters('"stock_item"."product_id"', '"stock_item"."stock_id"'))

@@ -12,8 +12,7 @@ product-wide cap one at a time; SQLite runs each transaction alone.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -24,14 +23,14 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from backstock import rules
-from backstock.models import OrderLine, Product, StoreConfig
-from backstock.notifications import alerts
+from backstock.models import OrderLine, Product, StockItem, StoreConfig
 from backstock.resolvers import projection
-from backstock.resolvers.allocation import released
+from backstock.resolvers.allocation import Shown, preorder_changed
 from backstock.resolvers.catalog import ProductView, get_product
 from backstock.resolvers.errors import BadUserInput
-from backstock.resolvers.groups import Terms, terms
-from backstock.resolvers.inventory import lock
+from backstock.resolvers.groups import Terms
+from backstock.resolvers.inventory import Locked, lock
+from backstock.resolvers.preordered import preorder_of, preordered_units
 
 ADVISORY_NAMESPACE = 7202  # the first key of pg_advisory_xact_lock(int, int): pre-order caps
 
@@ -42,73 +41,84 @@ def checked(preorder: rules.Preorder) -> None:
 
 
 async def set_preorder(sku: str, preorder: rules.Preorder | None, store: Terms, config: StoreConfig) -> ProductView:
-    """Saves the pre-order; None, or a release date today or earlier, releases it at once (one transaction)."""
+    """Saves the pre-order; None, or a release date today or earlier, releases it at once (one transaction).
+
+    What shoppers see changes in every stock of the product (PRE_ORDER, the cap's remainder): its stock
+    events, and the back-in-stock alerts when it turns salable, are written in the same transaction.
+    """
     if preorder is not None:
         checked(preorder)
     product_id = (await get_product(sku, store)).product.id
-    async with in_transaction(), _alerts_if_salable(sku, store, store):
+    async with in_transaction():
         if rules.is_preorder_active(preorder, store.today) and preorder is not None:
+            locked = await _lock_everywhere(product_id)
             await Product.filter(id=product_id).update(
                 preorder_release_date=preorder.release_date,
                 preorder_max_quantity=preorder.max_quantity,
                 preorder_message=preorder.message,
             )
+            count = await preordered_units(product_id)
+            now = Shown(replace(preorder, preordered_quantity=count), store.today)
+            for entry in locked.values():
+                await preorder_changed(entry, config, Shown(preorder_of(entry.item.product, count), store.today), now)
         else:
-            await release(product_id, config)
+            await release(product_id, config, store.today)
     return await get_product(sku, store)
 
 
-async def release(product_id: int, config: StoreConfig) -> None:
+async def release(product_id: int, config: StoreConfig, today: date) -> None:
     """Ends the product's pre-order: its held units join the queue (they keep their place, oldest
-    order first) and what stock allows is allocated. Call inside the caller's transaction.
+    order first) and what stock allows is allocated, with the stock events of every stock of the
+    product (from the pre-order as last shown, the day before its release at the latest, to the
+    normal rules). Call inside the caller's transaction.
 
     The stock items are locked before the product row is written: checkout's lock takes both in
     that order, so a release and a checkout queue instead of deadlocking.
     """
-    locked = {stock_id: await lock(stock_id, ids=[product_id]) for stock_id in await _held_stocks(product_id)}
+    locked = await _lock_everywhere(product_id)
+    count = await preordered_units(product_id)
     await Product.filter(id=product_id).update(
         preorder_release_date=None, preorder_max_quantity=None, preorder_message=None
     )
-    # A checkout that held the product row placed its line before this write: its stock is locked now.
-    for stock_id in await _held_stocks(product_id):
-        if stock_id not in locked:
-            locked[stock_id] = await lock(stock_id, ids=[product_id])
+    # A stock added meanwhile (its item created after the first look) is locked now too.
+    locked |= await _lock_everywhere(product_id, without=locked.keys())
     # Stock not managed: nothing is counted, so every unit is ready the moment the pre-order ends.
     await OrderLine.filter(product_id=product_id, preorder_held=True, stock_tracked=False).update(
         ready=F("ready") + F("backordered"), backordered=0, preorder_held=False
     )
-    for entry in (entry for entries in locked.values() for entry in entries.values()):
+    for entry in locked.values():
+        stored = preorder_of(entry.item.product, count)
+        shown = today if stored is None else min(today, stored.release_date - timedelta(days=1))
         held_lines = OrderLine.filter(stock_id=entry.item.stock_id, product_id=product_id, preorder_held=True)
         held = await _units(held_lines, "backordered")
         await held_lines.update(preorder_held=False)
-        await released(entry, config, held)
+        level = entry.counts.level
+        units = rules.ready_target(level) - rules.held_ready_target(level, held)
+        await preorder_changed(entry, config, Shown(stored, shown), Shown(None, today), units)
 
 
 async def release_due(config: StoreConfig, today: date) -> int:
     """Releases every pre-order whose release date has come, each in its own transaction; returns how many
     (one an admin ended meanwhile is skipped)."""
-    due = await Product.filter(preorder_release_date__lte=today).values_list("id", "sku", "preorder_release_date")
-    store = replace(terms(config), today=today)
+    due = await Product.filter(preorder_release_date__lte=today).values("id")
     count = 0
-    for product_id, sku, release_date in due:
-        # Before the release the product read as a pre-order: as it did the day before its release date.
-        before = replace(store, today=release_date - timedelta(days=1))
-        async with in_transaction(), _alerts_if_salable(sku, before, store):
+    for product_id in (int(row["id"]) for row in due):
+        async with in_transaction():
             if await Product.filter(id=product_id, preorder_release_date__lte=today).exists():
-                await release(product_id, config)
+                await release(product_id, config, today)
                 count += 1
     return count
 
 
-@asynccontextmanager
-async def _alerts_if_salable(sku: str, before: Terms, after: Terms) -> AsyncIterator[None]:
-    """Setting, raising or releasing a pre-order can make a product salable that was not (DESIGN.md
-    7.2): its back-in-stock alerts are queued in the change's transaction. Counters do not move then,
-    so `allocation.settle`'s stock events cannot see it; the views before and after do."""
-    was = (await get_product(sku, before)).availability.is_salable
-    yield
-    if not was and (await get_product(sku, after)).availability.is_salable:
-        await alerts.became_salable(sku)
+async def _lock_everywhere(product_id: int, without: Iterable[int] = ()) -> dict[int, Locked]:
+    """The product's stock items in every stock (but `without`), locked stock by stock, keyed by stock id."""
+    skip = set(without)
+    rows = await StockItem.filter(product_id=product_id).order_by("stock_id").values("stock_id")
+    locked: dict[int, Locked] = {}
+    for stock_id in (int(row["stock_id"]) for row in rows if int(row["stock_id"]) not in skip):
+        if entry := (await lock(stock_id, ids=[product_id])).get(product_id):
+            locked[stock_id] = entry
+    return locked
 
 
 async def preordered(products: Iterable[Product]) -> dict[int, int]:
@@ -123,8 +133,7 @@ async def preordered(products: Iterable[Product]) -> dict[int, int]:
     for product_id in ids:
         if connection.capabilities.dialect == "postgres":
             await connection.execute_query("SELECT pg_advisory_xact_lock($1, $2)", [ADVISORY_NAMESPACE, product_id])
-        lines = OrderLine.filter(product_id=product_id, preorder_held=True)
-        counts[product_id] = await _units(lines, "ordered") - await _units(lines, "cancelled")
+        counts[product_id] = await preordered_units(product_id)
     return counts
 
 
@@ -136,22 +145,15 @@ async def projected_dates(
     active = [v for v in views if v.preorder is not None]
     if not active:
         return {}
-    inputs = await projection.load(stock_id, [v.product.id for v in active])
-    dates: dict[int, date | None] = {}
-    for view in active:
-        found = inputs[view.product.id]
-        cover = view.level.on_hand - rules.held_ready_target(view.level, view.preordered)
-        on_hand = [rules.Incoming("", view.store.today, cover, rules.PurchaseOrderStatus.OPEN)] if cover > 0 else []
-        projected = rules.project(
-            found.waiting, [*on_hand, *found.incoming], view.store.today, view.settings.backorder_lead_time_days
+    ids = [v.product.id for v in active]
+    inputs = await projection.load(stock_id, ids, ids)
+    return {
+        v.product.id: rules.request_ship_date(
+            inputs[v.product.id].project(v.store.today, v.settings.backorder_lead_time_days),
+            quantities.get(v.product.sku, 0),
         )
-        dates[view.product.id] = rules.request_ship_date(projected, quantities.get(view.product.sku, 0))
-    return dates
-
-
-async def _held_stocks(product_id: int) -> list[int]:
-    rows = await OrderLine.filter(product_id=product_id, preorder_held=True).values("stock_id")
-    return sorted({int(row["stock_id"]) for row in rows})
+        for v in active
+    }
 
 
 async def _units(lines: QuerySet[OrderLine], column: str) -> int:

@@ -7,7 +7,7 @@ allocation hands units out in). A purchase order's units count only for its sour
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 from tortoise.expressions import F, Subquery
 
 from backstock import rules
-from backstock.models import OrderLine, Product, PurchaseOrderLine, StockSource
+from backstock.models import OrderLine, Product, PurchaseOrderLine, StockItem, StockSource
 from backstock.resolvers import validation
-from backstock.resolvers.inventory import stock_of_channel
+from backstock.resolvers.inventory import counters, stock_of_channel
 
 
 def today(timezone: str) -> date:
@@ -34,12 +34,20 @@ class Inputs:
     # Waiting line ids by (order id, product id): checkout's own answer holds lines written by
     # bulk_create, which reads no ids back; an order has one line per product.
     line_ids: dict[tuple[int, int], int] = field(default_factory=dict)
+    # Units on hand a pre-order holds back (DESIGN.md 7.2): on release day they cover its waiting units
+    # before any purchase order does, so they come first in its projection. Not in `incoming`,
+    # which tells of purchase orders (incomingQuantity, nextRestockDate).
+    held_on_hand: int = 0
 
     def project(self, on: date, lead_time_days: int | None) -> rules.Projection:
-        return rules.project(self.waiting, self.incoming, on, lead_time_days)
+        held = self.held_on_hand
+        on_hand = [rules.Incoming("", on, held, rules.PurchaseOrderStatus.OPEN)] if held > 0 else []
+        return rules.project(self.waiting, [*on_hand, *self.incoming], on, lead_time_days)
 
 
-async def load(stock_id: int, product_ids: Sequence[int]) -> dict[int, Inputs]:
+async def load(stock_id: int, product_ids: Sequence[int], preorders: Collection[int] = ()) -> dict[int, Inputs]:
+    """`preorders`: the products holding a pre-order, whose units on hand are read too (one query more,
+    none when there is no such product)."""
     inputs = {product_id: Inputs() for product_id in product_ids}
     sources = Subquery(StockSource.filter(stock_id=stock_id).values("source_id"))
     due = await PurchaseOrderLine.filter(
@@ -64,22 +72,37 @@ async def load(stock_id: int, product_ids: Sequence[int]) -> dict[int, Inputs]:
             product_id__in=list(product_ids), stock_id=stock_id, backordered__gt=0, stock_tracked=True
         )
         .order_by("order_id", "id")
-        .values("id", "order_id", "product_id", "backordered")
+        .values("id", "order_id", "product_id", "backordered", "preorder_held")
     )
+    held: dict[int, int] = {}
     for row in waiting:
         found = inputs[row["product_id"]]
         found.waiting.append(rules.WaitingLine(row["id"], row["backordered"]))
         found.line_ids[row["order_id"], row["product_id"]] = row["id"]
+        if row["preorder_held"]:
+            held[row["product_id"]] = held.get(row["product_id"], 0) + row["backordered"]
+    if wanted := [product_id for product_id in product_ids if product_id in preorders]:
+        items = (
+            await StockItem.filter(stock_id=stock_id, product_id__in=wanted)
+            .annotate(**counters('"stock_item"."product_id"', '"stock_item"."stock_id"'))
+            .values("product_id", "reserved", "on_hand")
+        )
+        for row in items:
+            level = rules.StockLevel(int(row["on_hand"]), int(row["reserved"]))
+            held_back = rules.held_ready_target(level, held.get(row["product_id"], 0))
+            inputs[row["product_id"]].held_on_hand = level.on_hand - held_back
     return inputs
 
 
-async def load_keys(keys: list[tuple[int, int]]) -> list[Inputs]:
-    """A DataLoader's batch: keys are (stock id, product id); a listing has one stock, so two queries."""
+async def load_keys(keys: list[tuple[int, int, bool]]) -> list[Inputs]:
+    """A DataLoader's batch: keys are (stock id, product id, whether it holds a pre-order); a listing
+    has one stock, so two queries (three with a pre-order among them)."""
     by_stock: dict[int, list[int]] = {}
-    for stock_id, product_id in keys:
+    preorders = {product_id for _, product_id, holds in keys if holds}
+    for stock_id, product_id, _ in keys:
         by_stock.setdefault(stock_id, []).append(product_id)
-    found = {stock_id: await load(stock_id, ids) for stock_id, ids in by_stock.items()}
-    return [found[stock_id][product_id] for stock_id, product_id in keys]
+    found = {stock_id: await load(stock_id, ids, preorders) for stock_id, ids in by_stock.items()}
+    return [found[stock_id][product_id] for stock_id, product_id, _ in keys]
 
 
 async def quote_dates(
@@ -89,7 +112,8 @@ async def quote_dates(
     stock_id = await stock_of_channel(channel)
     skus = validation.possible_skus(d.sku for d in decisions)
     products = {p.sku: p for p in await Product.filter(sku__in=skus)} if skus else {}
-    inputs = await load(stock_id, [p.id for p in products.values()])
+    holding = {p.id for p in products.values() if p.preorder_release_date is not None}
+    inputs = await load(stock_id, [p.id for p in products.values()], holding)
     dates: list[date | None] = []
     for decision in decisions:
         product = products.get(decision.sku)

@@ -118,11 +118,12 @@ async def tell_changes(
     pushed_back: AbstractSet[int] = frozenset(),
 ) -> None:
     """Tells the waiting lines of these products in the stock what moved; `pushed_back` lines count as told today."""
-    inputs = await projection.load(stock_id, product_ids)
+    products = {p.id: p for p in await Product.filter(id__in=list(product_ids))}
+    holding = {p.id for p in products.values() if p.preorder_release_date is not None}
+    inputs = await projection.load(stock_id, product_ids, holding)
     line_ids = [w.line_id for found in inputs.values() for w in found.waiting]
     if not line_ids:
         return
-    products = {p.id: p for p in await Product.filter(id__in=list(product_ids))}
     rows = {row.id: row for row in await OrderLine.filter(id__in=line_ids)}
     projected: dict[int, rules.ProjectedLine] = {}
     told: list[rules.ToldLine] = []

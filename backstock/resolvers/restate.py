@@ -11,7 +11,9 @@ from backstock import rules
 from backstock.events.stock import stock_changed
 from backstock.models import StockAlert, StockAlertStatus, StockItem
 from backstock.notifications import alerts
-from backstock.resolvers.inventory import lock, stock_of_channel
+from backstock.resolvers import clock
+from backstock.resolvers.inventory import Locked, lock, stock_of_channel
+from backstock.resolvers.preordered import stored_preorder
 
 
 async def settings_changed(product_id: int, sku: str, old: rules.StockSettings, new: rules.StockSettings) -> None:
@@ -21,9 +23,7 @@ async def settings_changed(product_id: int, sku: str, old: rules.StockSettings, 
     items = await StockItem.filter(product_id=product_id).order_by("stock_id")
     for stock_id in [item.stock_id for item in items]:
         for entry in (await lock(stock_id, ids=[product_id])).values():
-            level, held = entry.counts.level, entry.counts.held is not None
-            before, after = rules.stock_state(old, level, held), rules.stock_state(new, level, held)
-            await stock_changed(sku, stock_id, before, after)
+            await stock_changed(sku, stock_id, *await _states(entry, old, new))
 
 
 async def store_settings_changed(old: rules.StockSettings, new: rules.StockSettings) -> None:
@@ -38,8 +38,18 @@ async def store_settings_changed(old: rules.StockSettings, new: rules.StockSetti
         return
     for entry in (await lock(await stock_of_channel(None), ids=sorted(int(r["product_id"]) for r in rows))).values():
         overrides = entry.item.product.overrides()
-        level, held = entry.counts.level, entry.counts.held is not None
-        before = rules.stock_state(rules.effective_settings(old, overrides), level, held)
-        after = rules.stock_state(rules.effective_settings(new, overrides), level, held)
+        before, after = await _states(entry, *(rules.effective_settings(s, overrides) for s in (old, new)))
         if rules.StockEventKind.BACK_IN_STOCK in rules.stock_event_kinds(before, after):
             await alerts.became_salable(entry.item.product.sku)
+
+
+async def _states(
+    entry: Locked, old: rules.StockSettings, new: rules.StockSettings
+) -> tuple[rules.StockState, rules.StockState]:
+    """The product's state in the locked stock under the old and the new settings, its pre-order included."""
+    preorder, today = await stored_preorder(entry.item.product), clock.today()
+    level, held = entry.counts.level, entry.counts.held is not None
+    return (
+        rules.preorder_stock_state(old, level, held, preorder, today),
+        rules.preorder_stock_state(new, level, held, preorder, today),
+    )

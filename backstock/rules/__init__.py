@@ -57,6 +57,7 @@ from backstock.rules.preorders import (
     preorder_notice,
     preorder_salable_quantity,
     preorder_ship_date,
+    preorder_stock_state,
     release_allocation,
     validate_preorder,
 )
@@ -238,6 +239,7 @@ __all__ = [
     "preorder_notice",
     "preorder_salable_quantity",
     "preorder_ship_date",
+    "preorder_stock_state",
     "project",
     "ready_target",
     "release_allocation",

@@ -16,6 +16,7 @@ from datetime import date
 from typing import TypeVar
 
 from backstock.rules.allocation import ready_target, take_in_order
+from backstock.rules.events import StockState, stock_state
 from backstock.rules.levels import StockLevel
 from backstock.rules.settings import BackorderMode, SettingViolation, StockSettings
 from backstock.rules.stock import (
@@ -81,6 +82,29 @@ def preorder_availability(
         only_x_left=salable if salable is not None and cutoff > 0 and 0 < salable <= cutoff else None,
         is_low_stock=is_low_stock(settings, level),
         backordered=level.reserved - held_ready_target(level, preorder.preordered_quantity),
+    )
+
+
+def preorder_stock_state(
+    settings: StockSettings, level: StockLevel, held: bool, preorder: Preorder | None, today: date
+) -> StockState:
+    """What a stock event tells of a product in one stock, pre-order aware: the one state every stock
+    event and back-in-stock alert compares, before and after a change (`rules.stock_event_kinds`).
+
+    `preorder` carries the pre-ordered count as it stands on that side of the change, so reaching the
+    cap reads OUT_OF_STOCK and a cancellation below it PRE_ORDER again (salable: the alerts go).
+    Stock events speak of the product's own settings, not of one customer group's, so the
+    pre-order reads as a group that may pre-order sees it. `held`: the stock has an item of the
+    product; where it has none, nothing there can run low.
+    """
+    if preorder is None or not is_preorder_active(preorder, today):
+        return stock_state(settings, level, held)
+    view = preorder_availability(settings, level, preorder, today, group_may_backorder=True)
+    return StockState(
+        stock_status=view.stock_status,
+        is_salable=view.is_salable,
+        salable_quantity=view.salable_quantity,
+        is_low_stock=held and view.is_low_stock,
     )
 
 

@@ -66,7 +66,7 @@ class Context:
         default_factory=lambda: DataLoader(load_fn=_load_suppliers)
     )
     products_loader: DataLoader[int, Product] = field(default_factory=lambda: DataLoader(load_fn=_load_products))
-    projection_loader: DataLoader[tuple[int, int], projection.Inputs] = field(
+    projection_loader: DataLoader[tuple[int, int, bool], projection.Inputs] = field(
         default_factory=lambda: DataLoader(load_fn=projection.load_keys)
     )
     alternatives_loader: DataLoader[alternatives.Shelf, list[ProductView]] = field(

@@ -28,7 +28,9 @@ class Availability:
 
 
 async def _inputs(info: Info[Context, None], view: ProductView) -> projection.Inputs:
-    return await info.context.projection_loader.load((view.stock_id, view.product.id))
+    return await info.context.projection_loader.load(
+        (view.stock_id, view.product.id, view.product.preorder_release_date is not None)
+    )
 
 
 def _today(info: Info[Context, None]) -> date:
@@ -63,7 +65,8 @@ async def order_line_date(info: Info[Context, None], line: models.OrderLine) -> 
     if not line.backordered or line.stock_id is None:
         return None
     product = await info.context.products_loader.load(line.product_id)
-    inputs = await info.context.projection_loader.load((line.stock_id, line.product_id))
+    holds = product.preorder_release_date is not None
+    inputs = await info.context.projection_loader.load((line.stock_id, line.product_id, holds))
     store = await info.context.store()
     return await projection.order_line_date(line, product, store.settings, inputs, _today(info), info.context.is_admin)
 
