@@ -14,6 +14,7 @@ from starlette.applications import Starlette
 
 from backstock.models import ApiKeyRole, Order, OutboxMessage, OutboxStatus
 from backstock.resolvers.keys import Access
+from backstock.settings import Settings
 from backstock.web import dashboard, session
 from backstock.web.charts import bar_chart
 from backstock.web.sections import ReportSection
@@ -36,6 +37,7 @@ class _Page(HTMLParser):
         self.forms: list[dict[str, str | None]] = []
         self.inputs: list[dict[str, str | None]] = []
         self.cells: list[str] = []
+        self.links: list[str] = []
         self.scripts = 0
         self._text: list[str] | None = None
         self.feed(html)
@@ -47,6 +49,8 @@ class _Page(HTMLParser):
             self.forms.append(dict(attrs))
         if tag == "input":
             self.inputs.append(dict(attrs))
+        if tag == "a":
+            self.links.append(dict(attrs).get("href") or "")
         if tag in ("h1", "h2", "td", "dd"):
             self._text = []
 
@@ -200,7 +204,7 @@ async def test_the_page_shows_outbox_health_incoming_purchase_orders_and_charts(
     assert figures[1] == "1"
     assert figures[2] == "2 h 5 min"
 
-    incoming = page.cells[3:]
+    incoming = page.cells[3:8]
     assert incoming == ["PO-1", f"Acme {HOSTILE}", "default", "2030-01-10", "14"]
     assert "Acme &lt;script&gt;alert(1)&lt;/script&gt;" in response.text
     assert HOSTILE not in response.text
@@ -227,7 +231,7 @@ async def test_report_sections_show_escaped_rows_and_their_csv_link(api: Api, mo
         total=45,
     )
 
-    async def sections() -> list[ReportSection]:
+    async def sections(settings: Settings) -> list[ReportSection]:
         return [section]
 
     monkeypatch.setattr(dashboard, "report_sections", sections)

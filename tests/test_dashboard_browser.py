@@ -1,14 +1,25 @@
 """The dashboard in a real headless Chromium (Debian's, driven by Playwright): it renders with its
-sections on a laptop and a phone, with no console error, no failed request, nothing run from data."""
+sections and reports on a laptop and a phone, its CSV links download, with no console error, no failed
+request, nothing run from data."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, ConsoleMessage, Dialog, Page, Request, ViewportSize, async_playwright
+from playwright.async_api import (
+    Browser,
+    ConsoleMessage,
+    Dialog,
+    Locator,
+    Page,
+    Request,
+    ViewportSize,
+    async_playwright,
+)
 
 from harness.graphql import ADMIN_TOKEN
 from harness.mailserver import MailServer
@@ -21,6 +32,7 @@ CHROMIUM = shutil.which("chromium")
 # design (DESIGN.md 7.4), so that one line is expected there and nowhere else.
 LOGIN_PAGE_STATUS = "console error: Failed to load resource: the server responded with a status of 401 (Unauthorized)"
 HOSTILE = "<script>alert(1)</script>"
+REPORTS = ("Outstanding backorders", "Low stock", "Demand, last 30 days")
 LAPTOP = ViewportSize(width=1366, height=768)
 PHONE = ViewportSize(width=390, height=844)
 
@@ -71,6 +83,24 @@ class Watch:
             self.problems.append(f"request off the server: {request.url}")
 
 
+def report(page: Page, title: str) -> Locator:
+    """The dashboard section of one report."""
+    return page.locator("section.report").filter(has=page.get_by_role("heading", name=title, exact=True))
+
+
+async def download_csv(page: Page, title: str) -> str:
+    """Clicks the report's CSV link as a merchant would and reads the file the browser saved. Chromium
+    reports no response event for a download, so the status and type are asked with the page's cookies."""
+    link = report(page, title).get_by_role("link", name="CSV")
+    async with page.expect_download() as downloading:
+        await link.click()
+    download = await downloading.value
+    assert await download.failure() is None
+    answer = await page.context.request.get(download.url)
+    assert (answer.status, answer.headers["content-type"]) == (200, "text/csv; charset=utf-8")
+    return await asyncio.to_thread(Path(await download.path()).read_text)
+
+
 async def seed(api: Api) -> None:
     """Backorders today and a purchase order from a supplier whose name is markup."""
     await api.create_product("MUG", quantity=1, backorders="ALLOW_QTY_BELOW_ZERO_AND_NOTIFY")
@@ -81,8 +111,11 @@ async def seed(api: Api) -> None:
 
 
 async def assert_dashboard(page: Page) -> None:
-    for heading in ("Outbox", "Backorders", "Demand", "Incoming purchase orders"):
+    for heading in ("Outbox", "Backorders", "Demand", "Incoming purchase orders", *REPORTS):
         assert await page.get_by_role("heading", name=heading, exact=True).is_visible(), heading
+    backorders = report(page, REPORTS[0])
+    cells = await backorders.get_by_role("row").nth(1).get_by_role("cell").all_inner_texts()
+    assert cells[:3] == ["MUG", "3", "1"]  # SKU, units waiting, open orders
     assert await page.locator("svg[role=img] rect.value").count() == 60
     assert await page.get_by_role("cell", name=HOSTILE, exact=True).is_visible()
     assert await page.locator("script").count() == 0
@@ -111,6 +144,10 @@ async def test_the_dashboard_renders_in_chromium_after_logging_in(
         await assert_dashboard(page)
         [cookie] = await context.cookies()
         assert (cookie["httpOnly"], cookie["sameSite"]) == (True, "Strict")
+        backorders = await download_csv(page, REPORTS[0])
+        assert backorders.splitlines()[1].startswith("MUG,3,1,")
+        assert (await download_csv(page, REPORTS[2])).startswith("sku,soldQuantity,")
+        assert watch.take() == []
 
         await page.set_viewport_size(PHONE)
         await page.reload()

@@ -254,6 +254,7 @@ async def test_suppliers_are_upserted_by_code_and_named_by_purchase_orders(api: 
         ({"code": "acme"}, "code"),
         ({"leadTimeDays": -1}, "leadTimeDays"),
         ({"email": "po@acme.example\r\nBcc: x@evil.example"}, "email"),
+        ({"email": "not-an-email"}, "email"),
         ({"name": ""}, "name"),
     ],
 )

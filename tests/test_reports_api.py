@@ -27,6 +27,9 @@ PO = "mutation($input: PurchaseOrderInput!) { createPurchaseOrder(input: $input)
 SUBMIT = "mutation($n: String!) { submitPurchaseOrder(number: $n) { status } }"
 SUPPLIER = "mutation($input: SupplierInput!) { upsertSupplier(input: $input) { code } }"
 CANCEL = "mutation($n: String!, $l: [LineInput!]) { cancelOrder(number: $n, lines: $l) { number } }"
+SUBSCRIBE_ALERT = (
+    "mutation($sku: String!, $email: String!) { subscribeToStockAlert(sku: $sku, email: $email) { status } }"
+)
 SET_SUPPLIER = "mutation($s: String!, $c: String) { updateProduct(sku: $s, input: {supplier: $c}) { sku } }"
 
 
@@ -191,6 +194,34 @@ async def test_demand_suggestions_page_in_the_order_the_rule_gives(api: Api) -> 
     assert keys == sorted(keys)
     assert len(rows) == 7
     assert any(row["suggestedReorderQuantity"] for row in rows)
+
+
+async def test_demand_rows_count_active_back_in_stock_alerts_and_list_watched_products(api: Api) -> None:
+    await api.create_product("WATCHED", quantity=0)
+    await api.create_product("MUG", quantity=0, backorders=NOTIFY)
+    await api.create_product("RESTOCKED", quantity=0)
+    await api.create_product("QUIET", quantity=0)
+    await api.checkout(("MUG", 2))
+    for sku, email in [("WATCHED", "ann@example.com"), ("WATCHED", "bo@example.com"), ("WATCHED", "ANN@example.com")]:
+        await api.data(SUBSCRIBE_ALERT, {"sku": sku, "email": email}, admin=False)
+    await api.data(SUBSCRIBE_ALERT, {"sku": "RESTOCKED", "email": "ann@example.com"}, admin=False)
+    await api.data('mutation { adjustStock(sku: "RESTOCKED", delta: 3) { sku } }')  # the alert turns NOTIFIED
+
+    found = await report(api, DEMAND, "demandReport")
+
+    by_sku = {row["product"]["sku"]: row for row in found["rows"]}
+    assert set(by_sku) == {"WATCHED", "MUG"}
+    assert found["totalCount"] == 2
+    assert by_sku["WATCHED"] == {
+        "product": {"sku": "WATCHED"},
+        "soldQuantity": 0,
+        "dailyVelocity": 0.0,
+        "backorderedQuantity": 0,
+        "stockAlertSubscribers": 2,
+        "daysOfCover": None,
+        "suggestedReorderQuantity": 0,
+    }
+    assert (by_sku["MUG"]["soldQuantity"], by_sku["MUG"]["stockAlertSubscribers"]) == (2, 0)
 
 
 @pytest.mark.parametrize(

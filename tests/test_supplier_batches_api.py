@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
-from backstock.models import OutboxMessage
+from backstock.models import Order, OutboxMessage
 from backstock.settings import Settings
 from harness.mailserver import MailServer
 from tests.api import Api
@@ -73,6 +73,20 @@ async def test_one_draft_per_supplier_with_each_suggestion_and_products_without_
             "lines": [{"sku": "NUT", "quantityOrdered": 4}],
         },
     ]
+
+
+async def test_batches_count_sales_of_the_last_30_days_and_every_waiting_unit(api: Api) -> None:
+    await supplier(api, "ACME", lead=30)
+    await product(api, "MUG", "ACME")
+    old = await api.checkout(("MUG", 3))
+    await Order.filter(number=old["number"]).update(created_at=datetime.now(UTC) - timedelta(days=30, minutes=1))
+    await api.checkout(("MUG", 6))
+
+    (po,) = await drafts(api)
+
+    # 6 sold in the window, so ceil(6 / 30 x 30) = 6, plus the 9 units waiting (the old order's too);
+    # counting the old order's 3 sales would make it 18.
+    assert po["lines"] == [{"sku": "MUG", "quantityOrdered": 15}]
 
 
 async def test_an_existing_draft_is_updated_never_duplicated(api: Api) -> None:

@@ -26,7 +26,6 @@ from backstock.resolvers import overview
 from backstock.resolvers.keys import ANONYMOUS, Access, recognise
 from backstock.settings import Settings
 from backstock.web import session
-from backstock.web.bearer import identify
 from backstock.web.charts import bar_chart
 from backstock.web.sections import report_sections
 
@@ -63,15 +62,6 @@ def _templates() -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
-async def request_access(request: Request, settings: Settings) -> Access:
-    """The Bearer header when there is one, else the session cookie; for the dashboard and its CSV links."""
-    access = await identify(request, settings)
-    if access.role is not None or access.refused:
-        return access
-    cookie = request.cookies.get(session.COOKIE)
-    return (await session.resume(settings, cookie) if cookie else None) or ANONYMOUS
-
-
 class Dashboard:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -99,7 +89,7 @@ class Dashboard:
         return self._render(request, "login.html", 403, message=NOT_ADMIN)
 
     async def page(self, request: Request) -> Response:
-        access = await request_access(request, self.settings)
+        access = await session.request_access(request, self.settings)
         if not access.is_admin:
             return self._refusal(request, access)
         now = datetime.now(UTC)
@@ -116,7 +106,7 @@ class Dashboard:
             outbox=await overview.outbox_health(now),
             incoming=await overview.incoming_purchase_orders(),
             charts=charts,
-            sections=await report_sections(),
+            sections=await report_sections(self.settings),
             session=session.COOKIE in request.cookies,
         )
 

@@ -1,5 +1,9 @@
 """`GET /reports/{backorders,low-stock,demand}.csv[?days=N]` (DESIGN.md 7.4): a report's every row as
-CSV, streamed page by page, for an admin key (none 401, a STOREFRONT key 403)."""
+CSV, streamed page by page, for an admin: the Bearer key, or the dashboard's session cookie so its
+links download in the browser (none 401, a STOREFRONT key 403).
+
+The cookie is safe to honour here: it is SameSite=Strict, so no other site makes the browser send
+it, and these endpoints only read."""
 
 from __future__ import annotations
 
@@ -14,19 +18,24 @@ from backstock.resolvers.errors import BadUserInput, Forbidden, Unauthenticated
 from backstock.resolvers.reports.base import check_days
 from backstock.resolvers.reports.export import EXPORTS, csv_chunks
 from backstock.settings import Settings
-from backstock.web.bearer import identify
+from backstock.web import session
 
 DEFAULT_DAYS = 30
 
 
+def path(name: str) -> str:
+    """Where the report named `name` (a key of EXPORTS) downloads."""
+    return f"/reports/{name}.csv"
+
+
 def routes(settings: Settings) -> list[BaseRoute]:
-    return [Route(f"/reports/{name}.csv", _endpoint(settings, name), methods=["GET"]) for name in EXPORTS]
+    return [Route(path(name), _endpoint(settings, name), methods=["GET"]) for name in EXPORTS]
 
 
 def _endpoint(settings: Settings, name: str) -> Callable[[Request], Awaitable[Response]]:
     async def export(request: Request) -> Response:
         try:
-            (await identify(request, settings)).require_admin()
+            (await session.request_access(request, settings)).require_admin()
             days = _days(request.query_params.get("days"))
         except Unauthenticated as exc:
             return PlainTextResponse(exc.message, 401, headers={"WWW-Authenticate": "Bearer"})

@@ -23,9 +23,12 @@ import secrets
 import time
 from functools import cache
 
+from starlette.requests import Request
+
 from backstock.models import ApiKeyRole
-from backstock.resolvers.keys import Access, live_key
+from backstock.resolvers.keys import ANONYMOUS, Access, live_key
 from backstock.settings import Settings
+from backstock.web.bearer import identify
 
 COOKIE = "backstock_dashboard"
 SESSION_LIFETIME = 12 * 3600
@@ -71,3 +74,12 @@ async def resume(settings: Settings, cookie: str) -> Access | None:
         return Access(ApiKeyRole.ADMIN) if settings.admin_token is not None else None
     access = await live_key(int(subject.removeprefix("key-")))
     return None if access.refused else access
+
+
+async def request_access(request: Request, settings: Settings) -> Access:
+    """The Bearer header when there is one, else the session cookie: for the dashboard and its CSV links."""
+    access = await identify(request, settings)
+    if access.role is not None or access.refused:
+        return access
+    cookie = request.cookies.get(COOKIE)
+    return (await resume(settings, cookie) if cookie else None) or ANONYMOUS

@@ -16,6 +16,7 @@ from fractions import Fraction
 from typing import Any
 
 from backstock import rules
+from backstock.models import StockAlertStatus
 from backstock.resolvers.inventory import stock_of_channel
 from backstock.resolvers.reports.base import ReportPage, Sql, check_days, check_first, held_cte, incoming_cte, page
 from backstock.rules import reports as rule
@@ -40,11 +41,13 @@ def _positive(expression: str) -> str:
 
 
 def candidates(sql: Sql, stock_id: int, since: datetime) -> list[str]:
-    """The per-product aggregates `rule.DemandInput` holds, for products ordered in the window or waiting.
+    """The per-product aggregates `rule.DemandInput` holds, and the active back-in-stock alerts, for
+    the report's rows: products ordered in the window, waiting, or watched by an active alert.
 
     Units sold and units waiting come from one pass over the stock's order lines (grouped once, so
-    the join to products never meets an unindexed intermediate table). `since` goes to the driver as
-    a datetime: tortoise's sqlite adapter writes it as it stores the column (ISO text in UTC).
+    the join to products never meets an unindexed intermediate table); alerts are per product, not
+    per stock. `since` goes to the driver as a datetime: tortoise's sqlite adapter writes it as it
+    stores the column (ISO text in UTC).
     """
 
     def recent() -> str:
@@ -61,10 +64,16 @@ def candidates(sql: Sql, stock_id: int, since: datetime) -> list[str]:
         'FROM "order_line" ol JOIN "sales_order" o ON o."id" = ol."order_id" '
         f'WHERE ol."stock_id" = {sql(stock_id)} AND ({recent()} OR ({waits})) '
         'GROUP BY ol."product_id")',
-        'inputs AS (SELECT p."id", p."sku", l.ordered, l.cancelled, l.waiting, '  # noqa: S608
+        'alerts AS MATERIALIZED (SELECT "product_id", COUNT(*) AS subscribers FROM "stock_alert" '  # noqa: S608
+        f'WHERE "status" = {sql(StockAlertStatus.ACTIVE.value)} GROUP BY "product_id")',
+        'inputs AS (SELECT p."id", p."sku", COALESCE(l.ordered, 0) AS ordered, '  # noqa: S608
+        "COALESCE(l.cancelled, 0) AS cancelled, COALESCE(l.waiting, 0) AS waiting, "
+        "COALESCE(a.subscribers, 0) AS subscribers, "
         'COALESCE(h.on_hand, 0) - COALESCE(st."reserved", 0) AS free, '
         'COALESCE(i.incoming, 0) AS incoming, sup."lead_time_days" AS lead_time_days, sup."code" AS supplier '
-        'FROM lines l JOIN "product" p ON p."id" = l."product_id" '
+        'FROM (SELECT "product_id" FROM lines UNION SELECT "product_id" FROM alerts) c '
+        'JOIN "product" p ON p."id" = c."product_id" '
+        'LEFT JOIN lines l ON l."product_id" = p."id" LEFT JOIN alerts a ON a."product_id" = p."id" '
         'LEFT JOIN incoming i ON i."product_id" = p."id" LEFT JOIN held h ON h."product_id" = p."id" '
         f'LEFT JOIN "stock_item" st ON st."product_id" = p."id" AND st."stock_id" = {sql(stock_id)} '
         'LEFT JOIN "supplier" sup ON sup."id" = p."supplier_id")',
@@ -106,7 +115,7 @@ def _row(found: dict[str, Any], days: int) -> DemandReportRow:
         sold_quantity=computed.sold_quantity,
         daily_velocity=computed.daily_velocity,
         backordered_quantity=given.waiting,
-        stock_alert_subscribers=0,
+        stock_alert_subscribers=int(found["subscribers"]),
         days_of_cover=computed.days_of_cover,
         suggested_reorder_quantity=computed.suggested_reorder_quantity,
     )
