@@ -35,16 +35,14 @@ from starlette.routing import Route
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.connection import connections
 from tortoise.contrib.starlette import RegisterTortoise
-from tortoise.expressions import Subquery
-from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from backstock import db, rules
-from backstock.models import DEFAULT_CODE, Channel, EventKind, Order, OrderLine, Product, StoreConfig
+from backstock.models import DEFAULT_CODE, EventKind, Order, OrderLine, Product, StoreConfig
 from backstock.models.catalog import STORE_CONFIG_ID
 from backstock.notifications import messages
 from backstock.notifications.outbox import Message
-from backstock.resolvers.catalog import encode_cursor, with_counts
+from backstock.resolvers.catalog import counted, encode_cursor, with_counts
 from backstock.resolvers.inventory import counters
 from backstock.settings import get_settings
 
@@ -93,11 +91,9 @@ INSERT_OUTBOX = (
 def _fixed_statements() -> tuple[str, str]:
     """Built once, after tortoise is up (the SQL depends on the database's dialect): the store
     config, and the listing's count with its channel's stock beside it (`_count_in_channel`)."""
-    stock = Subquery(Channel.filter(code=DEFAULT_CODE).values("stock_id"))
-    count = Product.all().annotate(total=Count("id"), channel_stock=stock).group_by().values("total", "channel_stock")
     return (
         StoreConfig.filter(id=STORE_CONFIG_ID).limit(1).sql(params_inline=True),
-        count.sql(params_inline=True),
+        counted(None, DEFAULT_CODE).sql(params_inline=True),
     )
 
 
