@@ -58,6 +58,7 @@ LOCK = (
     "ORDER BY i.product_id"
 )
 COUNT = f"SELECT {COUNTS} FROM stock_item i WHERE i.id = ?"
+LOCK_WITH_COUNTS = LOCK.replace(" FROM stock_item i", f", {COUNTS} FROM stock_item i", 1)
 INSERT_ORDER = (
     "INSERT INTO sales_order (number, customer_email, customer_name, grand_total, idempotency_key, "
     "request_fingerprint, created_at, channel, stock_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
@@ -194,9 +195,12 @@ async def products(_: Request) -> Response:
 
 
 async def _lock(conn: BaseDBAsyncClient, stock_id: int, sku: str) -> dict[str, Any] | None:
-    """The stock item and its product, locked, then its counts read under the lock (`inventory.lock`)."""
-    lock = LOCK + (" FOR UPDATE" if conn.capabilities.dialect == "postgres" else "")
-    rows = await conn.execute_query_dict(_for(conn, lock), [stock_id, sku])
+    """The stock item and its product, locked, then its counts read under the lock (`inventory.lock`);
+    on SQLite, which runs one transaction at a time, the counts come with the row."""
+    if conn.capabilities.dialect != "postgres":
+        rows = await conn.execute_query_dict(LOCK_WITH_COUNTS, [stock_id, sku])
+        return rows[0] if rows else None
+    rows = await conn.execute_query_dict(_for(conn, LOCK + " FOR UPDATE"), [stock_id, sku])
     if not rows:
         return None
     counts = await conn.execute_query_dict(_for(conn, COUNT), [rows[0]["item_id"]])
