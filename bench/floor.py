@@ -35,16 +35,14 @@ from starlette.routing import Route
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.connection import connections
 from tortoise.contrib.starlette import RegisterTortoise
-from tortoise.expressions import Subquery
-from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from backstock import db, rules
-from backstock.models import DEFAULT_CODE, Channel, EventKind, Order, OrderLine, Product, StoreConfig
+from backstock.models import DEFAULT_CODE, EventKind, Order, OrderLine, Product, StoreConfig
 from backstock.models.catalog import STORE_CONFIG_ID
 from backstock.notifications import messages
 from backstock.notifications.outbox import Message
-from backstock.resolvers.catalog import encode_cursor, with_counts
+from backstock.resolvers.catalog import counted, encode_cursor, with_counts
 from backstock.resolvers.inventory import counters
 from backstock.settings import get_settings
 
@@ -60,6 +58,7 @@ LOCK = (
     "ORDER BY i.product_id"
 )
 COUNT = f"SELECT {COUNTS} FROM stock_item i WHERE i.id = ?"
+LOCK_WITH_COUNTS = LOCK.replace(" FROM stock_item i", f", {COUNTS} FROM stock_item i", 1)
 INSERT_ORDER = (
     "INSERT INTO sales_order (number, customer_email, customer_name, grand_total, idempotency_key, "
     "request_fingerprint, created_at, channel, stock_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
@@ -93,11 +92,9 @@ INSERT_OUTBOX = (
 def _fixed_statements() -> tuple[str, str]:
     """Built once, after tortoise is up (the SQL depends on the database's dialect): the store
     config, and the listing's count with its channel's stock beside it (`_count_in_channel`)."""
-    stock = Subquery(Channel.filter(code=DEFAULT_CODE).values("stock_id"))
-    count = Product.all().annotate(total=Count("id"), channel_stock=stock).group_by().values("total", "channel_stock")
     return (
         StoreConfig.filter(id=STORE_CONFIG_ID).limit(1).sql(params_inline=True),
-        count.sql(params_inline=True),
+        counted(None, DEFAULT_CODE).sql(params_inline=True),
     )
 
 
@@ -198,9 +195,12 @@ async def products(_: Request) -> Response:
 
 
 async def _lock(conn: BaseDBAsyncClient, stock_id: int, sku: str) -> dict[str, Any] | None:
-    """The stock item and its product, locked, then its counts read under the lock (`inventory.lock`)."""
-    lock = LOCK + (" FOR UPDATE" if conn.capabilities.dialect == "postgres" else "")
-    rows = await conn.execute_query_dict(_for(conn, lock), [stock_id, sku])
+    """The stock item and its product, locked, then its counts read under the lock (`inventory.lock`);
+    on SQLite, which runs one transaction at a time, the counts come with the row."""
+    if conn.capabilities.dialect != "postgres":
+        rows = await conn.execute_query_dict(LOCK_WITH_COUNTS, [stock_id, sku])
+        return rows[0] if rows else None
+    rows = await conn.execute_query_dict(_for(conn, LOCK + " FOR UPDATE"), [stock_id, sku])
     if not rows:
         return None
     counts = await conn.execute_query_dict(_for(conn, COUNT), [rows[0]["item_id"]])

@@ -3,6 +3,7 @@
 from backstock.models.alerts import StockAlert, StockAlertEmail, StockAlertStatus
 from backstock.models.alternatives import ProductAlternative
 from backstock.models.catalog import Product, StoreConfig
+from backstock.models.counts import CATALOG_SIZE_ID, CatalogSize
 from backstock.models.events import Event, EventKind
 from backstock.models.inventory import DEFAULT_CODE, Channel, Source, SourceItem, Stock, StockItem, StockSource
 from backstock.models.keys import ApiKey, ApiKeyRole
@@ -14,9 +15,11 @@ from backstock.models.purchasing import PurchaseOrder, PurchaseOrderLine, Suppli
 from backstock.models.webhooks import DeliveryStatus, Webhook, WebhookDelivery
 
 __all__ = [
+    "CATALOG_SIZE_ID",
     "DEFAULT_CODE",
     "ApiKey",
     "ApiKeyRole",
+    "CatalogSize",
     "Channel",
     "DeliveryStatus",
     "Event",

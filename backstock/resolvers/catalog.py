@@ -9,16 +9,27 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import RawSQL, Subquery
 from tortoise.functions import Count
-from tortoise.queryset import QuerySet
+from tortoise.queryset import QuerySet, ValuesQuery
 from tortoise.transactions import in_transaction
 
 from backstock import rules
-from backstock.models import DEFAULT_CODE, Channel, MovementReason, Product, Source, SourceItem, Stock, StockItem
+from backstock.models import (
+    CATALOG_SIZE_ID,
+    DEFAULT_CODE,
+    CatalogSize,
+    Channel,
+    MovementReason,
+    Product,
+    Source,
+    SourceItem,
+    Stock,
+    StockItem,
+)
 from backstock.resolvers import ledger, promises, restate, suppliers, validation
 from backstock.resolvers.errors import BadUserInput, Conflict, unknown_sku
 from backstock.resolvers.groups import Terms, checked_caps
@@ -192,7 +203,7 @@ async def list_products(
         return await _list_by_rules(query, store, first, after, criteria, await stock_of_channel(channel))
     total: int | None = None
     if count:
-        total, stock_id = await _count_in_channel(query, channel)
+        total, stock_id = await _count_in_channel(None if criteria.whole_catalog else query, channel)
     else:
         stock_id = await stock_of_channel(channel)
     if after is not None:
@@ -201,11 +212,23 @@ async def list_products(
     return Page(views_of(rows[:first], store, stock_id), len(rows) > first, total)
 
 
-async def _count_in_channel(query: QuerySet[Product], channel: str | None) -> tuple[int, int]:
-    """The total and the channel's stock in one query: an uncorrelated subquery beside the count."""
+def counted(query: QuerySet[Product] | None, channel: str) -> ValuesQuery[Literal[False]]:
+    """The total and the channel's stock in one query: an uncorrelated subquery beside the count.
+
+    The whole catalog (`query` None) is counted by the database's triggers (`CatalogSize`): a
+    COUNT(*) of 100,000 products was a 9 ms sequential scan per page on PostgreSQL. A SKU filter's
+    few rows are counted.
+    """
+    stock = Subquery(Channel.filter(code=channel).values("stock_id"))
+    if query is None:
+        size = CatalogSize.filter(id=CATALOG_SIZE_ID).annotate(channel_stock=stock)
+        return size.values(total="products", channel_stock="channel_stock")
+    return query.annotate(total=Count("id"), channel_stock=stock).group_by().values("total", "channel_stock")
+
+
+async def _count_in_channel(query: QuerySet[Product] | None, channel: str | None) -> tuple[int, int]:
     code = DEFAULT_CODE if channel is None else channel
-    stock = Subquery(Channel.filter(code=code).values("stock_id"))
-    row = await query.annotate(total=Count("id"), channel_stock=stock).group_by().values("total", "channel_stock")
+    row = await counted(query, code)
     if not row or row[0]["channel_stock"] is None:
         raise BadUserInput(f"channel: no sales channel {code!r}", field="channel")
     return int(row[0]["total"]), int(row[0]["channel_stock"])

@@ -51,6 +51,11 @@ class ProductCriteria:
         return query
 
     @property
+    def whole_catalog(self) -> bool:
+        """Nothing filtered: the catalog's size, which the database keeps (`CatalogSize`), is the total."""
+        return self.skus is None and not self.search and not self.by_rules
+
+    @property
     def by_rules(self) -> bool:
         """Whether some condition is a computed stock field, which only the rules decide (row by row)."""
         return self.status is not None or self.low_stock is not None
