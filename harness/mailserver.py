@@ -29,6 +29,7 @@ class _Keep:
         await asyncio.sleep(self.server.delay)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.server.messages.append(message)
+        self.server.raw.append(envelope.content)
         self.server.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 OK"
 
@@ -45,6 +46,7 @@ class MailServer:
         self.deferred: set[str] = set()
         self.port = free_port()
         self.messages: list[EmailMessage] = []
+        self.raw: list[bytes] = []  # each message as it arrived, for what parsing hides (header encoding)
         self.envelopes: list[tuple[str, list[str]]] = []
         self._controller: Controller | None = None
 
@@ -60,6 +62,7 @@ class MailServer:
     def clear(self) -> None:
         self.messages.clear()
         self.envelopes.clear()
+        self.raw.clear()
 
     async def wait_for(self, count: int, seconds: float = 5.0) -> list[EmailMessage]:
         deadline = asyncio.get_running_loop().time() + seconds

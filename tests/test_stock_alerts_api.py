@@ -68,6 +68,8 @@ async def test_subscribe_restock_one_email_and_its_link_unsubscribes(api: Api, m
     news = messages[1]
     assert news["Subject"] == "Product LAMP is back in stock"
     assert token_of(news) == token
+    link = unsubscribe_link(PAGE, token)
+    assert all(f"List-Unsubscribe: <{link}>\r\n".encode() in raw for raw in mail_server.raw)  # one line, as written
     assert await subscribers(api, "LAMP") == 0
 
     assert (await api.data(UNSUBSCRIBE, {"t": token}, admin=False))["unsubscribeFromStockAlert"] is True
