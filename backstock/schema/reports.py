@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Annotated, Any
+from fractions import Fraction
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from strawberry.types import Info
 
-from backstock.resolvers import projection, reports
+from backstock.resolvers import reports
 from backstock.resolvers.catalog import ProductView
 from backstock.resolvers.reports.base import product_views
 from backstock.rules import MAX_REPORT_FIRST
@@ -24,6 +26,7 @@ FIRST = strawberry.argument(
 )
 AFTER = strawberry.argument(description="pageInfo.endCursor of the previous page: list what follows it.")
 CHANNEL = strawberry.argument(description='The sales channel whose stock the report reads; default "default".')
+Report = TypeVar("Report")
 
 
 @strawberry.type(description="A product with units waiting for stock.")
@@ -89,6 +92,29 @@ async def _products(info: AppInfo, page: reports.ReportPage[Any]) -> dict[int, P
     return await product_views(page, await info.context.store())
 
 
+def _fields(row: object) -> dict[str, Any]:
+    """A report row's own figures as GraphQL carries them: the product apart, fractions as Float."""
+    return {
+        name: float(value) if isinstance(value, Fraction) else value
+        for name, value in vars(row).items()
+        if name not in ("product_id", "sku")
+    }
+
+
+async def _report(
+    info: AppInfo,
+    page: reports.ReportPage[Any],
+    after: str | None,
+    report: Callable[..., Report],
+    row: Callable[..., object],
+) -> Report:
+    """Every report answers the same way: its rows with their products read in the report's stock."""
+    views = await _products(info, page)
+    access = info.context.access
+    rows = [row(product=Product.of(views[found.product_id], access), **_fields(found)) for found in page.rows]
+    return report(rows=rows, page_info=_page_info(page, after), total_count=page.total_count)
+
+
 def _first(first: int | None) -> int:
     return DEFAULT_FIRST if first is None else first
 
@@ -107,22 +133,8 @@ class ReportQuery:
         after: Annotated[str | None, AFTER] = None,
         channel: Annotated[str | None, CHANNEL] = None,
     ) -> BackorderReport:
-        today = projection.today(info.context.settings.timezone)
-        page = await reports.backorder_report(_first(first), after, channel, today)
-        views = await _products(info, page)
-        rows = [
-            BackorderReportRow(
-                product=Product.of(views[row.product_id], info.context.access),
-                backordered_quantity=row.backordered_quantity,
-                open_orders=row.open_orders,
-                oldest_order_at=row.oldest_order_at,
-                incoming_quantity=row.incoming_quantity,
-                next_restock_date=row.next_restock_date,
-                uncovered_quantity=row.uncovered_quantity,
-            )
-            for row in page.rows
-        ]
-        return BackorderReport(rows=rows, page_info=_page_info(page, after), total_count=page.total_count)
+        page = await reports.backorder_report(_first(first), after, channel, info.context.today())
+        return await _report(info, page, after, BackorderReport, BackorderReportRow)
 
     @strawberry.field(permission_classes=ADMIN, description="[admin]")
     async def low_stock_report(
@@ -134,16 +146,7 @@ class ReportQuery:
     ) -> LowStockReport:
         store = await info.context.store()
         page = await reports.low_stock_report(_first(first), after, channel, store.settings)
-        views = await _products(info, page)
-        rows = [
-            LowStockReportRow(
-                product=Product.of(views[row.product_id], info.context.access),
-                free_quantity=row.free_quantity,
-                notify_for_quantity_below=row.notify_for_quantity_below,
-            )
-            for row in page.rows
-        ]
-        return LowStockReport(rows=rows, page_info=_page_info(page, after), total_count=page.total_count)
+        return await _report(info, page, after, LowStockReport, LowStockReportRow)
 
     @strawberry.field(permission_classes=ADMIN, description="[admin] Over the last `days` days.")
     async def demand_report(
@@ -160,17 +163,4 @@ class ReportQuery:
         channel: Annotated[str | None, CHANNEL] = None,
     ) -> DemandReport:
         page = await reports.demand_report(DEFAULT_DAYS if days is None else days, _first(first), after, channel)
-        views = await _products(info, page)
-        rows = [
-            DemandReportRow(
-                product=Product.of(views[row.product_id], info.context.access),
-                sold_quantity=row.sold_quantity,
-                daily_velocity=float(row.daily_velocity),
-                backordered_quantity=row.backordered_quantity,
-                stock_alert_subscribers=row.stock_alert_subscribers,
-                days_of_cover=None if row.days_of_cover is None else float(row.days_of_cover),
-                suggested_reorder_quantity=row.suggested_reorder_quantity,
-            )
-            for row in page.rows
-        ]
-        return DemandReport(rows=rows, page_info=_page_info(page, after), total_count=page.total_count)
+        return await _report(info, page, after, DemandReport, DemandReportRow)
