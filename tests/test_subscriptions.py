@@ -105,18 +105,22 @@ async def test_a_checkout_that_sells_out_reaches_the_subscriber(
 async def test_a_change_made_by_another_process_arrives_within_a_second(
     api: Api, mail_server: MailServer, tmp_path: Path
 ) -> None:
-    """This test process writes through its own app: polling on SQLite, LISTEN/NOTIFY on PostgreSQL."""
+    """This test process writes through its own app: polling on SQLite, LISTEN/NOTIFY on PostgreSQL.
+
+    The second counts from the commit (the mutation's answer), not from the request: how long the
+    mutation itself takes depends on the machine's load, not on delivery.
+    """
     await api.create_product("PROBE", quantity=5)
     await api.create_product("MUG", quantity=0)
     with server(api, mail_server, tmp_path) as base:
         async with subscribed(base, variables={"skus": ["PROBE", "MUG"]}) as subscriber:
             await hear_probe(base, subscriber)
-            started = time.monotonic()
             await api.data('mutation { adjustStock(sku: "MUG", delta: 3) { sku } }')
-            restocked = await subscriber.events(2, seconds=2)
-            delay = time.monotonic() - started
+            committed = time.monotonic()
+            restocked = await subscriber.events(2, seconds=3)
+            delay = time.monotonic() - committed
     assert [(e["kind"], e["salableQuantity"]) for e in restocked] == [("STOCK_CHANGED", 3), ("BACK_IN_STOCK", 3)]
-    assert delay < 1.2
+    assert delay < 1.0
 
 
 async def test_an_import_run_by_the_cli_reaches_the_subscriber(
