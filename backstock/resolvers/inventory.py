@@ -159,6 +159,20 @@ def _item_of(row: Mapping[str, Any]) -> StockItem:
     return item
 
 
+async def reserve(item_id: int, was: int, units: int) -> bool:
+    """Adds `units` to the stock item's reserved count if it still is `was`, the count a checkout decided
+    on (its conditional update); False when another transaction changed it. Hand-written like
+    `_locking_read`: tortoise built the same UPDATE anew for every line."""
+    connection = connections.get("default")
+    sql = _RESERVE_POSTGRES if connection.capabilities.dialect == "postgres" else _RESERVE
+    changed, _ = await connection.execute_query(sql, [units, item_id, was])
+    return bool(changed)
+
+
+_RESERVE = 'UPDATE "stock_item" SET "reserved" = "reserved" + ? WHERE "id" = ? AND "reserved" = ?'
+_RESERVE_POSTGRES = 'UPDATE "stock_item" SET "reserved" = "reserved" + $1 WHERE "id" = $2 AND "reserved" = $3'
+
+
 async def recount(locked: dict[int, Locked]) -> None:
     """Re-reads the counts after a change made under the lock (the rows stay locked)."""
     counts = await counts_of([entry.item for entry in locked.values()])
