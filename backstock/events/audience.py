@@ -31,8 +31,9 @@ class Audience:
 
 @functools.cache
 def statement(stocks: int, postgres: bool) -> str:
-    """The read for `stocks` stock ids (0: the webhooks alone). Hand-written: tortoise's union of
-    two querysets is not a thing it builds, and the statement is the same for every request."""
+    """The read for `stocks` stock ids (0: the webhooks alone). Hand-written and built once: tortoise's
+    `QuerySet.union` would give the rows as models, but builds its query anew for every request, the
+    cost the checkout's other hot statements shed too (docs/performance.md)."""
     marks = ", ".join(f"${n}" if postgres else "?" for n in range(1, stocks + 1))
     hooks = 'SELECT \'webhook\' AS "what", "id", NULL AS "code", "events" FROM "webhook" WHERE "active"'
     if not stocks:
