@@ -7,7 +7,8 @@ channel's stock, in one transaction: the stock item's row lock, its counts read 
 lock, the line decision by `rules`, the order, its line, the payment, the conditional update
 of the stock item's reserved, the ledger row, the stock item's low-stock latch, the outbox
 rows (the confirmation, and the low-stock alert when the order crosses into low stock), and
-the ORDER_PLACED event with its webhook deliveries. Both decide stock with the same `rules` and build
+the ORDER_PLACED event with its webhook deliveries (after the one read of the stock's channels and the
+webhooks that a checkout sends). Both decide stock with the same `rules` and build
 the same emails, and nothing else happens: no GraphQL, no ORM querysets, no model reads.
 The SQL is written against the tables as they are; a schema change must be made here too
 (tests/test_bench_smoke.py compares the floor's writes with a real checkout's).
@@ -38,6 +39,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 from tortoise.transactions import in_transaction
 
 from backstock import db, rules
+from backstock.events import audience
 from backstock.models import DEFAULT_CODE, EventKind, Order, OrderLine, Product, StoreConfig
 from backstock.models.catalog import STORE_CONFIG_ID
 from backstock.notifications import messages
@@ -77,7 +79,6 @@ INSERT_MOVEMENT = (
 INSERT_EVENT = (
     "INSERT INTO event (uid, kind, data, order_number, created_at) VALUES (?, 'ORDER_PLACED', ?, ?, ?) RETURNING id"
 )
-WEBHOOKS = "SELECT id, events FROM webhook WHERE active = ?"
 INSERT_DELIVERY = (
     "INSERT INTO webhook_delivery (webhook_id, event_id, status, attempts, next_attempt_at, created_at) "
     "VALUES (?, ?, 'PENDING', 0, ?, ?)"
@@ -236,7 +237,7 @@ async def checkout(request: Request) -> Response:
             recipients = json.dumps(list(message.recipients))
             email_row = [message.kind, message.reference, recipients, message.subject, message.text, message.html]
             await conn.execute_query(_for(conn, INSERT_OUTBOX), [*email_row, now, now])
-        await _order_placed(conn, number, email, price * quantity, decision, now)
+        await _order_placed(conn, stock_id, number, email, price * quantity, decision, now)
     return JSONResponse({"data": {"checkout": _order(number, email, now, price, row["name"], decision)}})
 
 
@@ -267,17 +268,25 @@ async def _reserve(
 
 
 async def _order_placed(
-    conn: BaseDBAsyncClient, number: str, email: str, total: Decimal, d: rules.LineDecision, now: datetime
+    conn: BaseDBAsyncClient,
+    stock_id: int,
+    number: str,
+    email: str,
+    total: Decimal,
+    d: rules.LineDecision,
+    now: datetime,
 ) -> None:
-    """The ORDER_PLACED event and a delivery per webhook subscribed to it (`events.order_placed`)."""
+    """The ORDER_PLACED event and a delivery per webhook subscribed to it (`events.order_placed`), after the
+    one read of the stock's channels and the webhooks that a checkout's events send (`events.audience`)."""
+    postgres = conn.capabilities.dialect == "postgres"
+    heard = audience.audience_of(await conn.execute_query_dict(audience.statement(1, postgres), [stock_id]))
     line = {"sku": d.sku, "quantityOrdered": d.requested, "quantityBackordered": d.backordered}
     data = json.dumps({"orderNumber": number, "customerEmail": email, "grandTotal": str(total), "lines": [line]})
     event = [str(uuid.uuid4()), data, number, now]
     event_id = (await conn.execute_query_dict(_for(conn, INSERT_EVENT), event))[0]["id"]
-    for hook in await conn.execute_query_dict(_for(conn, WEBHOOKS), [True]):
-        events = json.loads(hook["events"]) if isinstance(hook["events"], str) else hook["events"]
-        if EventKind.ORDER_PLACED in events:
-            await conn.execute_query(_for(conn, INSERT_DELIVERY), [hook["id"], event_id, now, now])
+    for hook, kinds in heard.hooks:
+        if EventKind.ORDER_PLACED in kinds:
+            await conn.execute_query(_for(conn, INSERT_DELIVERY), [hook, event_id, now, now])
 
 
 def _confirmation(number: str, email: str, price: Decimal, name: str, decision: rules.LineDecision) -> Message:

@@ -8,16 +8,18 @@ whole order with the `order` query.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from tortoise.connection import connections
 
 from backstock import rules
-from backstock.events import broker
-from backstock.models import Event, EventKind, Order, OrderLine, Webhook, WebhookDelivery
+from backstock.events import audience, broker
+from backstock.events.audience import Audience
+from backstock.models import Event, EventKind, Order, OrderLine, WebhookDelivery
 
 
 class Occurrence(NamedTuple):
@@ -27,60 +29,89 @@ class Occurrence(NamedTuple):
     channel: str | None = None
 
 
-Pending = list[tuple[EventKind, Occurrence]]
-_batch: ContextVar[Pending | None] = ContextVar("backstock_event_batch", default=None)
+Occurrences = Sequence[tuple[EventKind, Occurrence]]
+Fanout = Callable[[Audience], Awaitable[Occurrences]]
+"""Builds events from the audience once it is read: a stock event is told once per channel of its stock."""
+
+
+@dataclass
+class _Pending:
+    """Events waiting to be written, in the order they were recorded, and the stocks whose channels they need."""
+
+    parts: list[Occurrences | Fanout] = field(default_factory=list)
+    stock_ids: set[int] = field(default_factory=set)
+
+
+_batch: ContextVar[_Pending | None] = ContextVar("backstock_event_batch", default=None)
 
 
 @contextlib.asynccontextmanager
 async def batched() -> AsyncIterator[None]:
-    """Events recorded inside the block are written together when it ends without an error: one insert
-    and one read of the webhooks for all of them, where each `record` would cost its own. Enter it inside
+    """Events recorded inside the block are written together when it ends without an error: one read of
+    their audience and one insert for all of them, where each `record` would cost its own. Enter it inside
     the transaction (a checkout's stock event and ORDER_PLACED then cost one round of statements)."""
-    pending: Pending = []
+    pending = _Pending()
     token = _batch.set(pending)
     try:
         yield
     finally:
         _batch.reset(token)
-    await record_all(pending)
+    await _write(pending)
 
 
 async def record(kind: EventKind, occurrences: Sequence[Occurrence]) -> None:
     await record_all([(kind, o) for o in occurrences])
 
 
-async def record_all(occurrences: Sequence[tuple[EventKind, Occurrence]]) -> None:
+async def record_all(occurrences: Occurrences) -> None:
     """Call inside the transaction of the change that causes the events: a constant number of queries
-    (inside `batched`, the events wait for the batch's end).
+    (inside `batched`, the events wait for the batch's end)."""
+    if occurrences:
+        await _add(_Pending([occurrences]))
+
+
+async def record_per_channel(stock_ids: Collection[int], fanout: Fanout) -> None:
+    """Like `record_all`, for events that depend on the channels of `stock_ids`: `fanout` builds them
+    once those are read, in the same statement as the webhooks."""
+    await _add(_Pending([fanout], set(stock_ids)))
+
+
+async def _add(pending: _Pending) -> None:
+    if (batch := _batch.get()) is None:
+        await _write(pending)
+        return
+    batch.parts += pending.parts
+    batch.stock_ids |= pending.stock_ids
+
+
+async def _write(pending: _Pending) -> None:
+    """The events, a delivery per interested webhook, and the announcement of stock events.
 
     Webhooks are few, so their subscriptions are matched here rather than in SQL (JSON lists are
     queried differently on SQLite and PostgreSQL).
     """
-    if not occurrences:
+    if not pending.parts:
         return
-    if (batch := _batch.get()) is not None:
-        batch.extend(occurrences)
+    heard = await audience.read(pending.stock_ids)
+    occurrences = [o for part in pending.parts for o in (await part(heard) if callable(part) else part)]
+    if not occurrences:
         return
     rows = [
         Event(kind=kind, data=o.data, order_number=o.order_number, sku=o.sku, channel=o.channel)
         for kind, o in occurrences
     ]
     ids = await _insert(rows)
-    kinds = {row.kind for row in rows}
-    hooks = [hook for hook in await Webhook.filter(active=True) if any(kind in hook.events for kind in kinds)]
-    if kinds & broker.STOCK_KINDS:
+    if {row.kind for row in rows} & broker.STOCK_KINDS:
         await broker.announce([ids[str(row.uid)] for row in rows if row.kind in broker.STOCK_KINDS])
-    if not hooks:
-        return
     now = datetime.now(UTC)
-    await WebhookDelivery.bulk_create(
-        [
-            WebhookDelivery(webhook=hook, event_id=ids[str(row.uid)], next_attempt_at=now)
-            for row in rows
-            for hook in hooks
-            if row.kind in hook.events
-        ]
-    )
+    deliveries = [
+        WebhookDelivery(webhook_id=hook, event_id=ids[str(row.uid)], next_attempt_at=now)
+        for row in rows
+        for hook, kinds in heard.hooks
+        if row.kind in kinds
+    ]
+    if deliveries:
+        await WebhookDelivery.bulk_create(deliveries)
 
 
 COLUMNS = ("uid", "kind", "data", "order_number", "sku", "channel", "created_at")

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 
 from backstock import rules
-from backstock.events.record import Occurrence, record_all
-from backstock.models import DEFAULT_CODE, Channel, EventKind
+from backstock.events.audience import Audience
+from backstock.events.record import Occurrence, record_per_channel
+from backstock.models import DEFAULT_CODE, EventKind
 from backstock.notifications import alerts
 
 
@@ -29,32 +30,31 @@ async def stock_changed(sku: str, stock_id: int, before: rules.StockState, after
 async def stock_changes(changes: Sequence[StockChange]) -> None:
     """Call in the transaction of the changes: a bulk change records all its events at once.
 
-    Costs no query when nothing a shopper sees changed; else one for the stocks' channels and the
-    events' own (see `record_all`), however many changes there are. Back-in-stock alerts follow the
-    `default` channel's stock (an alert names no channel), so they go when that stock turns a product salable.
+    Costs no query when nothing a shopper sees changed; else the events' own (see `record_per_channel`:
+    the stocks' channels come with the webhooks), however many changes there are. Back-in-stock alerts
+    follow the `default` channel's stock (an alert names no channel), so they go when that stock turns
+    a product salable.
     """
     told = [(change, kinds) for change in changes if (kinds := rules.stock_event_kinds(change.before, change.after))]
     if not told:
         return
-    channels: dict[int, list[str]] = {}
-    stock_ids = {change.stock_id for change, _ in told}
-    for code, stock_id in await Channel.filter(stock_id__in=stock_ids).order_by("code").values_list("code", "stock_id"):
-        channels.setdefault(int(stock_id), []).append(str(code))
-    for change, kinds in told:
-        if rules.StockEventKind.BACK_IN_STOCK in kinds and DEFAULT_CODE in channels.get(change.stock_id, ()):
-            await alerts.became_salable(change.sku)
-    at = datetime.now(UTC).isoformat()
-    await record_all(
-        [
+
+    async def per_channel(heard: Audience) -> list[tuple[EventKind, Occurrence]]:
+        for change, kinds in told:
+            if rules.StockEventKind.BACK_IN_STOCK in kinds and DEFAULT_CODE in heard.channels_of(change.stock_id):
+                await alerts.became_salable(change.sku)
+        at = datetime.now(UTC).isoformat()
+        return [
             (
                 EventKind(kind.value),
                 Occurrence(_data(change.sku, channel, change.after, at), sku=change.sku, channel=channel),
             )
             for change, kinds in told
-            for channel in channels.get(change.stock_id, [])
+            for channel in heard.channels_of(change.stock_id)
             for kind in kinds
         ]
-    )
+
+    await record_per_channel({change.stock_id for change, _ in told}, per_channel)
 
 
 def _data(sku: str, channel: str, state: rules.StockState, at: str) -> dict[str, object]:

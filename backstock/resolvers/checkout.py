@@ -20,7 +20,6 @@ from datetime import date
 from decimal import Decimal
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from backstock import rules
@@ -43,7 +42,7 @@ from backstock.resolvers import groups, ledger, preorders, projection, validatio
 from backstock.resolvers.allocation import settle
 from backstock.resolvers.catalog import ProductView, views_of, with_counts
 from backstock.resolvers.errors import BadUserInput, Conflict
-from backstock.resolvers.inventory import Locked, lock, stock_of_channel
+from backstock.resolvers.inventory import Locked, lock, reserve, stock_of_channel
 from backstock.resolvers.orders import OrderRecord, load_order
 
 Lines = Sequence[tuple[str, int]]
@@ -282,7 +281,7 @@ def _line(
 async def _reserve(entry: Locked, line: OrderLine, config: StoreConfig) -> StockMovement:
     """The conditional update: it only applies to the reserved count the decision was made on."""
     item, before = entry.item, entry.counts
-    if not await StockItem.filter(id=item.id, reserved=before.reserved).update(reserved=F("reserved") + line.ordered):
+    if not await reserve(item.id, before.reserved, line.ordered):
         raise _Contended
     item.reserved = before.reserved + line.ordered
     entry.counts = replace(before, reserved=item.reserved)
