@@ -1,6 +1,6 @@
 """CPU time and statements per request, in process through the ASGI app: figures that hold on a shared machine.
 
-    .venv/bin/python -m bench.profile [listing|listing-no-total|floor|checkout] [--requests 200] [--catalog 1000]
+    .venv/bin/python -m bench.profile [listing|listing-no-total|floor|typename|checkout] [--requests 200] [--catalog 1000]
         [--postgres postgres://...] [--top 25]
 
 Wall-clock rates (`bench.run`) move with whatever else the cores run; the CPU time this process
@@ -9,7 +9,9 @@ spends per request, and the statements tortoise sends per request, do not. The d
 wiped); requests go one at a time through httpx's ASGI transport after a warm-up, first timed
 (`time.process_time`), then under cProfile, whose busiest functions are printed. `floor` asks
 the listing floor (`bench.floor`'s GET /products, the same page as `listing`) in the same way: the
-CPU per request a listing would cost with no GraphQL and no ORM models.
+CPU per request a listing would cost with no GraphQL and no ORM models. `typename` asks
+`{ __typename }`: what a GraphQL request costs before any field (transport, middleware, context,
+extensions' hooks, the parser and validation caches).
 """
 
 from __future__ import annotations
@@ -59,6 +61,10 @@ def request_of(client: httpx.AsyncClient, workload: str) -> Callable[[int], Awai
         response = await client.post("/graphql", json={"query": QUERIES[workload]}, headers=AUTH)
         assert len(response.json()["data"]["products"]["edges"]) == 100, response.text[:300]
 
+    async def typename(_: int) -> None:
+        response = await client.post("/graphql", json={"query": "{ __typename }"}, headers=AUTH)
+        assert response.json() == {"data": {"__typename": "Query"}}, response.text[:300]
+
     async def at_floor(_: int) -> None:
         response = await client.get("/products")
         assert len(response.json()["data"]["products"]["edges"]) == 100, response.text[:300]
@@ -69,7 +75,7 @@ def request_of(client: httpx.AsyncClient, workload: str) -> Callable[[int], Awai
         response = await client.post("/graphql", json={"query": CHECKOUT, "variables": variables})
         assert response.json()["data"]["checkout"]["__typename"] == "Order", response.text[:300]
 
-    return {"checkout": checkout, "floor": at_floor}.get(workload, listing)
+    return {"checkout": checkout, "floor": at_floor, "typename": typename}.get(workload, listing)
 
 
 async def profile(url: str, workload: str, requests: int, top: int, sort: str) -> None:
@@ -105,7 +111,7 @@ async def profile(url: str, workload: str, requests: int, top: int, sort: str) -
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("workload", nargs="?", default="listing", choices=[*QUERIES, "floor", "checkout"])
+    parser.add_argument("workload", nargs="?", default="listing", choices=[*QUERIES, "floor", "typename", "checkout"])
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--catalog", type=int, default=1000)
     parser.add_argument("--postgres", help="postgres:// URL of a database the profile may wipe")

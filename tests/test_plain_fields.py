@@ -13,7 +13,7 @@ from harness.graphql import ADMIN_TOKEN, ORDER_FIELDS, PRODUCT_FIELDS
 from tests.api import Api
 
 LISTING = f"{{ products(first: 10) {{ totalCount edges {{ cursor node {{ {PRODUCT_FIELDS} }} }} }} }}"
-SHAPED = """query($withStock: Boolean!, $plain: Boolean!) {
+SHAPED = """query($withStock: Boolean!, $plain: Boolean!, $units: Int) {
   __typename
   first: products(first: 2) {
     edges { node { __typename sku label: name ...Stock @include(if: $withStock) ... on Product { price @skip(if: $plain) } } }
@@ -21,7 +21,10 @@ SHAPED = """query($withStock: Boolean!, $plain: Boolean!) {
   }
   again: products(first: 1) { edges { node { sku ...Stock @skip(if: $withStock) } } }
 }
-fragment Stock on Product { stockStatus isSalable salableQuantity onlyXLeft quantity isLowStock inStock left: onlyXLeft }
+fragment Stock on Product {
+  stockStatus isSalable salableQuantity onlyXLeft quantity isLowStock inStock left: onlyXLeft
+  backorderMessage one: backorderMessage(quantity: null) many: backorderMessage(quantity: $units)
+}
 fragment Page on PageInfo { hasNextPage endCursor }"""
 ORDER = f'query($number: String!) {{ order(number: $number, email: "shopper@example.com") {{ {ORDER_FIELDS} }} }}'
 CONFIG = "{ inventoryConfig { manageStock backorders outOfStockThreshold backorderCustomerGroups lowStockRecipients } }"
@@ -42,7 +45,8 @@ async def _documents(api: Api) -> list[tuple[str, dict[str, Any], bool]]:
     for with_stock in (True, False):
         for plain in (True, False):
             for admin in (True, False):
-                documents.append((SHAPED, {"withStock": with_stock, "plain": plain}, admin))
+                variables = {"withStock": with_stock, "plain": plain, "units": 3 if plain else None}
+                documents.append((SHAPED, variables, admin))
     return documents
 
 
@@ -88,14 +92,20 @@ async def test_a_listing_builds_no_resolve_info_for_plain_fields(api: Api, monke
     monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "build_resolve_info", counting)
     data = await api.data(LISTING)
     assert len(data["products"]["edges"]) == 3
-    # the connection, its edges, and per product its node and backorderMessage (a resolver with an argument)
-    assert sorted(built) == sorted(["products", "edges", *["node", "backorderMessage"] * 3])
+    # the connection, its edges, and each product's node: not backorderMessage(quantity), a plain method
+    assert sorted(built) == sorted(["products", "edges", "node", "node", "node"])
 
 
 @strawberry.type
 class Row:
     name: str
     note: str | None
+
+    @strawberry.field
+    def twice(self, times: int | None = 2) -> str:
+        if times is not None and times < 0:
+            raise ValueError("times must not be negative")
+        return None if times == 0 else (self.note or "-") * (times or 1)  # type: ignore[return-value]
 
 
 @strawberry.type
@@ -114,3 +124,16 @@ async def test_a_null_or_an_error_at_a_non_null_plain_field_nulls_its_parent() -
     assert short.data == full.data == {"rows": [{"name": "a", "note": None}, None, None]}
     assert [(e.message, e.path) for e in short.errors or []] == [(e.message, e.path) for e in full.errors or []]
     assert [e.path for e in short.errors or []] == [["rows", 1, "name"], ["rows", 2, "name"]]
+
+
+@pytest.mark.parametrize("variables", [{}, {"t": None}, {"t": 3}, {"t": 0}, {"t": -1}])
+async def test_a_plain_method_answers_as_through_strawberry(variables: dict[str, Any]) -> None:
+    """A method with a scalar argument: defaults, variables, null, an error raised and a null returned at a
+    non-null field answer as strawberry's own resolver path does."""
+    document = "query($t: Int) { rows { note twice a: twice(times: 1) b: twice(times: $t) } }"
+    short = await strawberry.Schema(query=Query, execution_context_class=PlainFieldExecutor).execute(
+        document, variable_values=variables
+    )
+    full = await strawberry.Schema(query=Query).execute(document, variable_values=variables)
+    assert short.data == full.data
+    assert [(e.message, e.path) for e in short.errors or []] == [(e.message, e.path) for e in full.errors or []]
