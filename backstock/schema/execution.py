@@ -10,11 +10,11 @@ attribute read (docs/performance.md). Here such a field is read and serialized i
 itself, with the same outcome: arguments coerced by graphql-core (`get_argument_values`: variables,
 defaults), the serializer graphql-core would call (`complete_leaf_value`), an exception raised or
 found as the value located at the field (`handle_field_error`: null, or null propagated from a
-non-null field, and the error with its path). A null of a non-null field takes graphql-core's own
-path, which words that error. Aliases, fragments, `__typename` and @include/@skip are decided
-before `execute_field` (field collection) or by fields not planned here, so they are untouched. An
-extension with a `resolve` hook (a middleware) must see every field, and an exception handler may
-turn a method's error into a value: with either installed, every field takes the full path.
+non-null field, and the error with its path; a null at a non-null field is graphql-core's TypeError,
+in its words). Aliases, fragments, `__typename` and @include/@skip are decided before
+`execute_field` (field collection) or by fields not planned here, so they are untouched. An extension
+with a `resolve` hook (a middleware) must see every field, and an exception handler may turn a
+method's error into a value: with either installed, every field takes the full path.
 """
 
 from __future__ import annotations
