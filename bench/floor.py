@@ -46,7 +46,7 @@ from backstock.notifications import messages
 from backstock.notifications.outbox import Message
 from backstock.resolvers.catalog import counted, encode_cursor, with_counts
 from backstock.resolvers.inventory import counters
-from backstock.settings import get_settings
+from backstock.settings import Settings, get_settings
 
 PAGE = 100
 SETTINGS = ", ".join(f"p.{name}" for name in rules.SETTING_FIELDS)
@@ -323,8 +323,9 @@ def _order(number: str, email: str, now: datetime, price: Decimal, name: str, d:
     }
 
 
-def create_app() -> Starlette:
-    settings = get_settings()
+def create_app(settings: Settings | None = None) -> Starlette:
+    """`settings`: bench.profile's own, in process; uvicorn's factory call reads the environment."""
+    settings = settings or get_settings()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

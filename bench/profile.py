@@ -1,13 +1,17 @@
 """CPU time and statements per request, in process through the ASGI app: figures that hold on a shared machine.
 
-    .venv/bin/python -m bench.profile [listing|listing-no-total|checkout] [--requests 200] [--catalog 1000]
+    .venv/bin/python -m bench.profile [listing|listing-no-total|floor|typename|checkout] [--requests 200] [--catalog 1000]
         [--postgres postgres://...] [--top 25]
 
 Wall-clock rates (`bench.run`) move with whatever else the cores run; the CPU time this process
 spends per request, and the statements tortoise sends per request, do not. The data set is
 `bench.dataset`'s, loaded into a fresh SQLite file (or the given PostgreSQL database, which is
 wiped); requests go one at a time through httpx's ASGI transport after a warm-up, first timed
-(`time.process_time`), then under cProfile, whose busiest functions are printed.
+(`time.process_time`), then under cProfile, whose busiest functions are printed. `floor` asks
+the listing floor (`bench.floor`'s GET /products, the same page as `listing`) in the same way: the
+CPU per request a listing would cost with no GraphQL and no ORM models. `typename` asks
+`{ __typename }`: what a GraphQL request costs before any field (transport, middleware, context,
+extensions' hooks, the parser and validation caches).
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from pydantic import SecretStr
 from backstock.app import create_app
 from backstock.db import migrate
 from backstock.settings import Settings
-from bench import dataset
+from bench import dataset, floor
 from bench.run import AUTH, LISTING
 from harness.graphql import ADMIN_TOKEN, CHECKOUT
 from harness.queries import count_queries
@@ -57,18 +61,26 @@ def request_of(client: httpx.AsyncClient, workload: str) -> Callable[[int], Awai
         response = await client.post("/graphql", json={"query": QUERIES[workload]}, headers=AUTH)
         assert len(response.json()["data"]["products"]["edges"]) == 100, response.text[:300]
 
+    async def typename(_: int) -> None:
+        response = await client.post("/graphql", json={"query": "{ __typename }"}, headers=AUTH)
+        assert response.json() == {"data": {"__typename": "Query"}}, response.text[:300]
+
+    async def at_floor(_: int) -> None:
+        response = await client.get("/products")
+        assert len(response.json()["data"]["products"]["edges"]) == 100, response.text[:300]
+
     async def checkout(n: int) -> None:
         customer = {"email": f"shopper{n}@example.com"}
         variables = {"input": {"lines": [{"sku": dataset.HOT_SKU, "quantity": 1}], "customer": customer}}
         response = await client.post("/graphql", json={"query": CHECKOUT, "variables": variables})
         assert response.json()["data"]["checkout"]["__typename"] == "Order", response.text[:300]
 
-    return checkout if workload == "checkout" else listing
+    return {"checkout": checkout, "floor": at_floor, "typename": typename}.get(workload, listing)
 
 
 async def profile(url: str, workload: str, requests: int, top: int, sort: str) -> None:
     settings = Settings(database_url=url, admin_token=SecretStr(ADMIN_TOKEN), dispatcher_enabled=False)
-    app = create_app(settings)
+    app = floor.create_app(settings) if workload == "floor" else create_app(settings)
     async with (
         LifespanManager(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client,
@@ -99,7 +111,7 @@ async def profile(url: str, workload: str, requests: int, top: int, sort: str) -
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("workload", nargs="?", default="listing", choices=[*QUERIES, "checkout"])
+    parser.add_argument("workload", nargs="?", default="listing", choices=[*QUERIES, "floor", "typename", "checkout"])
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--catalog", type=int, default=1000)
     parser.add_argument("--postgres", help="postgres:// URL of a database the profile may wipe")

@@ -8,6 +8,7 @@ from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRul
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter
 
 from backstock.schema.errors import Schema, masking
+from backstock.schema.execution import PlainFieldExecutor
 from backstock.schema.limits import (
     ExecutionTimeLimit,
     QueryLengthLimit,
@@ -48,4 +49,5 @@ def build_schema(settings: Settings) -> Schema:
             partial(ExecutionTimeLimit, settings.request_timeout),
             masking,
         ],
+        execution_context_class=PlainFieldExecutor,
     )
