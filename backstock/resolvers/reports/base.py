@@ -101,17 +101,6 @@ def held_cte(sql: Sql, stock_id: int) -> str:
     )
 
 
-def waiting_cte(sql: Sql, stock_id: int) -> str:
-    """Units still waiting for stock per product in the stock, with their open orders and the oldest's time."""
-    return (
-        'waiting AS MATERIALIZED (SELECT ol."product_id", SUM(ol."backordered") AS backordered, '  # noqa: S608
-        'COUNT(DISTINCT ol."order_id") AS open_orders, MIN(o."created_at") AS oldest '
-        'FROM "order_line" ol JOIN "sales_order" o ON o."id" = ol."order_id" '
-        f'WHERE ol."stock_id" = {sql(stock_id)} AND ol."backordered" > 0 AND ol."stock_tracked" '
-        'GROUP BY ol."product_id")'
-    )
-
-
 def incoming_cte(sql: Sql, stock_id: int) -> str:
     """Units due on OPEN purchase orders at the stock's sources (a DRAFT counts for nothing), and the earliest date."""
     return (
@@ -136,10 +125,19 @@ async def page(
     after: str | None,
     build: Callable[[dict[str, Any]], R],
     key: Callable[[R], Key],
+    *,
+    materialized: bool = True,
+    details: Callable[[], str] = lambda: "",
 ) -> ReportPage[R]:
     """Runs the report's one statement. `report` selects its rows with `id` and `sku`; `sort` names the
-    number column it sorts by and whether descending (then SKU ascending), as `key` does in Python."""
+    number column it sorts by and whether descending (then SKU ascending), as `key` does in Python.
+
+    `materialized` False lets the database fold `report` into both the count and the page, so an index
+    in the page's order reads only the page; `details` then adds columns (`, expr AS name` over the
+    page's row `r`) computed for the page's rows only. It is called where its placeholders go."""
     column, descending = sort
+    body = f"report AS {'' if materialized else 'NOT '}MATERIALIZED ({report})"
+    added = details()
     where = ""
     if after is not None:
         number, sku = decode_cursor(kind, after)
@@ -150,8 +148,8 @@ async def page(
         )
     order = f'r."{column}" {"DESC" if descending else "ASC"}, {sql.sku}'
     statement = (
-        f"WITH {', '.join(ctes)}, report AS MATERIALIZED ({report}) "  # noqa: S608
-        "SELECT t.total, r.* FROM (SELECT COUNT(*) AS total FROM report) t "
+        f"WITH {', '.join([*ctes, body])} "  # noqa: S608
+        f"SELECT t.total, r.*{added} FROM (SELECT COUNT(*) AS total FROM report) t "
         f"LEFT JOIN (SELECT * FROM report r {where} ORDER BY {order} LIMIT {sql(first + 1)}) r ON 1 = 1"
     )
     found = await connections.get("default").execute_query_dict(statement, sql.params)
