@@ -1,9 +1,11 @@
 """What the three reports share: checked arguments, keyset cursors, and one statement per page.
 
-Each report is one SQL statement whatever the catalog size: grouped aggregates over the whole
-stock (no correlated subquery per product: every product is a candidate), a MATERIALIZED result,
-its count and the page of rows after the cursor. The page is sorted again in Python by the
-report's key from `rules.reports`, which is also the cursor, since a join may reorder rows.
+Each report is one SQL statement whatever the catalog size: its rows (from the counts the
+database keeps per product, migration 0016, or grouped aggregates over the stock), their count
+and the page of rows after the cursor. A report sorted by a kept count reads its page through an
+index in its order; one sorted by a computed value (low stock, demand) computes every candidate
+once, MATERIALIZED. The page is sorted again in Python by the report's key from `rules.reports`,
+which is also the cursor, since a join may reorder rows.
 Only code-made SQL and `Sql` placeholders are interpolated into the statements, never input.
 """
 
