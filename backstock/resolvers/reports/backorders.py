@@ -8,7 +8,7 @@ from typing import Any
 
 from backstock import rules
 from backstock.resolvers.inventory import stock_of_channel
-from backstock.resolvers.reports.base import ReportPage, Sql, check_first, incoming_cte, instant, page, waiting_cte
+from backstock.resolvers.reports.base import ReportPage, Sql, check_first, incoming_cte, instant, page
 
 KIND = "backorderReport"
 
@@ -46,19 +46,36 @@ def _row(found: dict[str, Any], today: date) -> BackorderRow:
 
 
 async def backorder_report(first: int, after: str | None, channel: str | None, today: date) -> ReportPage[BackorderRow]:
-    """Products with units waiting in the channel's stock: one statement whatever the catalog size."""
+    """Products with units waiting in the channel's stock, read from the units the database keeps per
+    product (`report_waiting`, migration 0016) through an index in the report's order, so the first
+    page reads its own rows; open orders, the oldest order and incoming units for those rows only."""
     check_first(first)
     stock_id = await stock_of_channel(channel)
     sql = Sql()
+    incoming = incoming_cte(sql, stock_id)
     report = (
-        'SELECT p."id", p."sku", w.backordered, w.open_orders, w.oldest, COALESCE(i.incoming, 0) AS incoming, '
-        'i.next_date FROM waiting w JOIN "product" p ON p."id" = w."product_id" '
-        'LEFT JOIN incoming i ON i."product_id" = w."product_id"'
+        'SELECT w."product_id" AS "id", w."sku", w."units" AS backordered FROM "report_waiting" w '  # noqa: S608
+        f'WHERE w."stock_id" = {sql(stock_id)} AND w."units" > 0'
     )
+
+    def waiting(columns: str) -> str:
+        return (
+            f'(SELECT {columns} FROM "order_line" ol JOIN "sales_order" o ON o."id" = ol."order_id" '  # noqa: S608
+            f'WHERE ol."stock_id" = {sql(stock_id)} AND ol."product_id" = r."id" '
+            'AND ol."backordered" > 0 AND ol."stock_tracked")'
+        )
+
+    def details() -> str:
+        return (
+            f", {waiting('COUNT(DISTINCT ol.order_id)')} AS open_orders, {waiting('MIN(o.created_at)')} AS oldest, "  # noqa: S608
+            'COALESCE((SELECT i.incoming FROM incoming i WHERE i."product_id" = r."id"), 0) AS incoming, '
+            '(SELECT i.next_date FROM incoming i WHERE i."product_id" = r."id") AS next_date'
+        )
+
     return await page(
         sql,
         stock_id,
-        [waiting_cte(sql, stock_id), incoming_cte(sql, stock_id)],
+        [incoming],
         report,
         ("backordered", True),
         KIND,
@@ -66,4 +83,6 @@ async def backorder_report(first: int, after: str | None, channel: str | None, t
         after,
         lambda found: _row(found, today),
         rules.backorder_report_key,
+        materialized=False,
+        details=details,
     )

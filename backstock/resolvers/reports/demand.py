@@ -11,7 +11,7 @@ and tests check the two agree.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -40,40 +40,52 @@ def _positive(expression: str) -> str:
     return f"CASE WHEN {expression} > 0 THEN {expression} ELSE 0 END"
 
 
+def sold_cte(sql: Sql, stock_id: int, since: datetime) -> str:
+    """Units ordered and cancelled per product in orders created since `since`: whole UTC days from the
+    daily counts the database keeps (`report_sales`, migration 0016), and the lines of the orders of
+    the window's partial first day, [since, the next midnight), read through the orders' `created_at`
+    index, so the window is exactly `since` onwards however many lines it holds (`+ 0` keeps SQLite, which
+    has no statistics, from reading every line of the stock through the line's stock index instead).
+    `since` goes to the driver as a datetime: tortoise's sqlite adapter writes it as it stores the column
+    (ISO text in UTC).
+    """
+    midnight = datetime.combine(since.date() + timedelta(days=1), time(), UTC)
+    first_day: date | str = midnight.date() if sql.postgres else midnight.date().isoformat()
+    return (
+        'sold AS (SELECT "product_id", SUM("ordered") AS ordered, SUM("cancelled") AS cancelled '  # noqa: S608
+        'FROM (SELECT "product_id", "ordered", "cancelled" FROM "report_sales" '
+        f'WHERE "stock_id" = {sql(stock_id)} AND "day" >= {sql(first_day)} '
+        'UNION ALL SELECT ol."product_id", ol."ordered", ol."cancelled" FROM "order_line" ol '
+        f'WHERE ol."stock_id" + 0 = {sql(stock_id)} AND ol."order_id" IN (SELECT o."id" FROM "sales_order" o '
+        f'WHERE o."created_at" >= {sql(since)} AND o."created_at" < {sql(midnight)})) s '
+        'GROUP BY "product_id" HAVING SUM("ordered") > 0)'
+    )
+
+
 def candidates(sql: Sql, stock_id: int, since: datetime) -> list[str]:
     """The per-product aggregates `rule.DemandInput` holds, and the active back-in-stock alerts, for
     the report's rows: products ordered in the window, waiting, or watched by an active alert.
 
-    Units sold and units waiting come from one pass over the stock's order lines (grouped once, so
-    the join to products never meets an unindexed intermediate table); alerts are per product, not
-    per stock. `since` goes to the driver as a datetime: tortoise's sqlite adapter writes it as it
-    stores the column (ISO text in UTC).
+    Units waiting are the ones the database keeps per product (`report_waiting`); alerts are per
+    product, not per stock. The three come together in one grouped union (a join of each to the
+    candidates would meet an unindexed intermediate table).
     """
-
-    def recent() -> str:
-        return f'o."created_at" >= {sql(since)}'
-
-    waits = 'ol."backordered" > 0 AND ol."stock_tracked"'
     return [
         held_cte(sql, stock_id),
         incoming_cte(sql, stock_id),
-        'lines AS MATERIALIZED (SELECT ol."product_id", '  # noqa: S608
-        f'SUM(CASE WHEN {recent()} THEN ol."ordered" ELSE 0 END) AS ordered, '
-        f'SUM(CASE WHEN {recent()} THEN ol."cancelled" ELSE 0 END) AS cancelled, '
-        f'SUM(CASE WHEN {waits} THEN ol."backordered" ELSE 0 END) AS waiting '
-        'FROM "order_line" ol JOIN "sales_order" o ON o."id" = ol."order_id" '
-        f'WHERE ol."stock_id" = {sql(stock_id)} AND ({recent()} OR ({waits})) '
-        'GROUP BY ol."product_id")',
-        'alerts AS MATERIALIZED (SELECT "product_id", COUNT(*) AS subscribers FROM "stock_alert" '  # noqa: S608
-        f'WHERE "status" = {sql(StockAlertStatus.ACTIVE.value)} GROUP BY "product_id")',
-        'inputs AS (SELECT p."id", p."sku", COALESCE(l.ordered, 0) AS ordered, '  # noqa: S608
-        "COALESCE(l.cancelled, 0) AS cancelled, COALESCE(l.waiting, 0) AS waiting, "
-        "COALESCE(a.subscribers, 0) AS subscribers, "
+        sold_cte(sql, stock_id, since),
+        'facts AS (SELECT "product_id", SUM(ordered) AS ordered, SUM(cancelled) AS cancelled, '  # noqa: S608
+        "SUM(waiting) AS waiting, SUM(subscribers) AS subscribers FROM ("
+        "SELECT product_id, ordered, cancelled, 0 AS waiting, 0 AS subscribers FROM sold "
+        'UNION ALL SELECT "product_id", 0, 0, "units", 0 FROM "report_waiting" '
+        f'WHERE "stock_id" = {sql(stock_id)} AND "units" > 0 '
+        'UNION ALL SELECT "product_id", 0, 0, 0, 1 FROM "stock_alert" '
+        f'WHERE "status" = {sql(StockAlertStatus.ACTIVE.value)}'
+        ') f GROUP BY "product_id")',
+        'inputs AS (SELECT p."id", p."sku", f.ordered, f.cancelled, f.waiting, f.subscribers, '  # noqa: S608
         'COALESCE(h.on_hand, 0) - COALESCE(st."reserved", 0) AS free, '
         'COALESCE(i.incoming, 0) AS incoming, sup."lead_time_days" AS lead_time_days, sup."code" AS supplier '
-        'FROM (SELECT "product_id" FROM lines UNION SELECT "product_id" FROM alerts) c '
-        'JOIN "product" p ON p."id" = c."product_id" '
-        'LEFT JOIN lines l ON l."product_id" = p."id" LEFT JOIN alerts a ON a."product_id" = p."id" '
+        'FROM facts f JOIN "product" p ON p."id" = f."product_id" '
         'LEFT JOIN incoming i ON i."product_id" = p."id" LEFT JOIN held h ON h."product_id" = p."id" '
         f'LEFT JOIN "stock_item" st ON st."product_id" = p."id" AND st."stock_id" = {sql(stock_id)} '
         'LEFT JOIN "supplier" sup ON sup."id" = p."supplier_id")',
