@@ -76,16 +76,22 @@ def out_of_int_range(settings: StockSettings, level: StockLevel) -> str | None:
 
 
 def is_salable(settings: StockSettings, level: StockLevel) -> bool:
-    if not settings.manage_stock:
-        return True
-    salable = salable_quantity(settings, level)
-    return level.in_stock and (salable is None or salable > 0)
+    return _is_salable(settings, level, salable_quantity(settings, level))
+
+
+def _is_salable(settings: StockSettings, level: StockLevel, salable: int | None) -> bool:
+    """`salable`: the product's `salable_quantity`, computed once by whoever needs more than this."""
+    return not settings.manage_stock or (level.in_stock and (salable is None or salable > 0))
 
 
 def stock_status(settings: StockSettings, level: StockLevel) -> StockStatus:
+    return _stock_status(settings, level, is_salable(settings, level))
+
+
+def _stock_status(settings: StockSettings, level: StockLevel, salable: bool) -> StockStatus:
     """Silent mode (ALLOW_QTY_BELOW_ZERO) never tells the shopper an item is backordered, and a
     product whose stock is not managed never backorders at all (as in Magento)."""
-    if not is_salable(settings, level):
+    if not salable:
         return StockStatus.OUT_OF_STOCK
     notify = settings.backorders is BackorderMode.ALLOW_QTY_BELOW_ZERO_AND_NOTIFY
     if notify and settings.manage_stock and level.free <= 0:
@@ -94,7 +100,10 @@ def stock_status(settings: StockSettings, level: StockLevel) -> StockStatus:
 
 
 def only_x_left(settings: StockSettings, level: StockLevel) -> int | None:
-    salable = salable_quantity(settings, level)
+    return _only_x_left(settings, salable_quantity(settings, level))
+
+
+def _only_x_left(settings: StockSettings, salable: int | None) -> int | None:
     cutoff = settings.only_x_left_threshold
     if salable is None or cutoff <= 0 or not 0 < salable <= cutoff:
         return None
@@ -119,11 +128,15 @@ class Availability:
 
 
 def availability(settings: StockSettings, level: StockLevel) -> Availability:
+    """The same figures as the separate rules, the salable quantity worked out once: a listing asks
+    this of every product on its page (it was four `salable_quantity` runs per product)."""
+    salable = salable_quantity(settings, level)
+    orderable = _is_salable(settings, level, salable)
     return Availability(
-        is_salable=is_salable(settings, level),
-        stock_status=stock_status(settings, level),
-        salable_quantity=salable_quantity(settings, level),
-        only_x_left=only_x_left(settings, level),
+        is_salable=orderable,
+        stock_status=_stock_status(settings, level, orderable),
+        salable_quantity=salable,
+        only_x_left=_only_x_left(settings, salable),
         is_low_stock=is_low_stock(settings, level),
         backordered=backordered_total(level),
     )
@@ -210,7 +223,8 @@ def _line_error(sku: str, quantity: int, product: ProductStock | None) -> LineEr
     if product is None:
         return refuse(LineErrorCode.UNKNOWN_SKU, f"SKU '{sku}' does not exist.")
     s, name = product.settings, product.name
-    if not is_salable(s, product.level):
+    salable = salable_quantity(s, product.level)
+    if not _is_salable(s, product.level, salable):
         return refuse(LineErrorCode.OUT_OF_STOCK, f'"{name}" is out of stock.')
     if quantity < s.min_sale_quantity:
         return refuse(LineErrorCode.BELOW_MIN_SALE_QUANTITY, f"The fewest you may purchase is {s.min_sale_quantity}.")
@@ -221,7 +235,6 @@ def _line_error(sku: str, quantity: int, product: ProductStock | None) -> LineEr
             LineErrorCode.NOT_A_QUANTITY_INCREMENT,
             f'You can buy "{name}" only in quantities of {s.quantity_increments} at a time.',
         )
-    salable = salable_quantity(s, product.level)
     if salable is not None and quantity > salable:
         return refuse(
             LineErrorCode.NOT_ENOUGH_STOCK,
