@@ -1,5 +1,7 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
+
+from backstock.migrations._dialect_sql import DialectSQL
 from tortoise import fields
 
 
@@ -32,22 +34,6 @@ POSTGRES = [
 ]
 
 
-class CountTriggers(ops.RunSQL):
-    """The catalog size's first value and the triggers that keep it, in the database's own dialect.
-
-    Each statement goes alone to the client: the SQLite editor splits its SQL at every `;`, which
-    cuts a trigger's body in two."""
-
-    def __init__(self) -> None:
-        super().__init__(SQLITE)
-
-    async def database_forward(self, app_label, old_state, new_state, state_editor=None):
-        if state_editor:
-            postgres = state_editor.client.capabilities.dialect == "postgres"
-            for statement in POSTGRES if postgres else SQLITE:
-                await state_editor.client.execute_query(statement)
-
-
 class Migration(migrations.Migration):
     """totalCount at scale: the number of products kept in a row by triggers, read instead of COUNT(*)."""
 
@@ -65,5 +51,5 @@ class Migration(migrations.Migration):
             options={'table': 'catalog_size', 'app': 'models', 'pk_attr': 'id'},
             bases=['Model'],
         ),
-        CountTriggers(),
+        DialectSQL(SQLITE, POSTGRES),
     ]

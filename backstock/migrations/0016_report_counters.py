@@ -1,5 +1,6 @@
 from tortoise import migrations
-from tortoise.migrations import operations as ops
+
+from backstock.migrations._dialect_sql import DialectSQL
 
 
 # What the reports read instead of every order line (DESIGN.md 7.4), kept by triggers in the
@@ -163,22 +164,6 @@ POSTGRES = [
 ]
 
 
-class CounterTriggers(ops.RunSQL):
-    """The report counters' tables, first values and triggers, in the database's own dialect.
-
-    Each statement goes alone to the client: the SQLite editor splits its SQL at every `;`, which
-    cuts a trigger's body in two."""
-
-    def __init__(self) -> None:
-        super().__init__(SQLITE)
-
-    async def database_forward(self, app_label, old_state, new_state, state_editor=None):
-        if state_editor:
-            postgres = state_editor.client.capabilities.dialect == "postgres"
-            for statement in POSTGRES if postgres else SQLITE:
-                await state_editor.client.execute_query(statement)
-
-
 class Migration(migrations.Migration):
     """Reports at scale (issue 14): waiting units and daily sales per product kept by triggers, and the
     indexes the reports page through."""
@@ -187,4 +172,4 @@ class Migration(migrations.Migration):
 
     initial = False
 
-    operations = [CounterTriggers()]
+    operations = [DialectSQL(SQLITE, POSTGRES)]
