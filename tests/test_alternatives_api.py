@@ -9,6 +9,7 @@ import pytest
 
 from harness.queries import count_queries
 from tests.api import Api
+from tests.groups import key
 from tests.multisource import set_quantity, warehouses
 
 SET = """mutation($sku: String!, $alts: [String!]!) {
@@ -116,3 +117,28 @@ async def test_a_listing_with_alternatives_costs_the_same_queries_for_5_or_100_p
     assert len(edges) == 100
     assert [p["sku"] for p in edges[99]["node"]["alternatives"]] == ["S-98", "S-97", "S-96"]
     assert len(small) == len(large) <= 5, large  # the listing's 3, the lists, their products
+
+
+async def test_a_refused_lines_alternatives_are_salable_for_the_requests_group_and_channel(api: Api) -> None:
+    await api.create_product("LAMP")
+    await api.create_product("TRADE", backorders="ALLOW_QTY_BELOW_ZERO", backorderCustomerGroups=["B2B"])
+    await api.create_product("EAST", quantity=0)
+    await set_alternatives(api, "LAMP", ["TRADE", "EAST"])
+    await warehouses(api, "east", channel="eu")
+    await set_quantity(api, "EAST", 3, "east")
+    await set_quantity(api, "LAMP", 0, "east")
+    storefront = await key(api)
+
+    async def offered(token: str | None = None, **extra: str) -> list[str]:
+        variables = {"input": {"lines": [{"sku": "LAMP", "quantity": 1}], **extra}}
+        body = await api.post(QUOTE, variables, token=token)
+        (line,) = body["data"]["quote"]["lines"]
+        assert line["error"]["code"] == "OUT_OF_STOCK", line
+        return [p["sku"] for p in line["error"]["alternatives"]]
+
+    assert await offered() == []
+    assert await offered(storefront, customerGroup="B2B") == ["TRADE"]
+    assert await offered(channel="eu") == ["EAST"]
+    order = {"lines": [{"sku": "LAMP", "quantity": 1}], "customer": {"email": "a@example.com"}, "channel": "eu"}
+    (error,) = (await api.data(CHECKOUT, {"input": order}, admin=False))["checkout"]["errors"]
+    assert [p["sku"] for p in error["alternatives"]] == ["EAST"]

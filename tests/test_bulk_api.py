@@ -109,6 +109,12 @@ async def test_more_than_1000_rows_is_refused_naming_the_limit_and_writes_nothin
         assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "rows"}
         assert "1,000" in error["message"]
     assert await quantities(api, "MUG") == [3]
+    result = await api.data(
+        "mutation($rows: [StockRowInput!]!) { bulkUpdateStock(rows: $rows) { applied failed } }",
+        {"rows": [{"sku": "MUG", "delta": 1}] * 1000},
+    )
+    assert result["bulkUpdateStock"] == {"applied": 1000, "failed": 0}
+    assert await quantities(api, "MUG") == [1003]
 
 
 async def test_a_bulk_restock_allocates_backorders_and_queues_their_emails_like_adjust_stock(api: Api) -> None:

@@ -115,6 +115,11 @@ async def test_a_quote_applies_the_per_customer_cap_only_for_a_keyed_email(api: 
     keyed = await quote(api, ("BAG", 4), token=storefront, customerEmail="SAM@example.com")
     assert (keyed["isOrderable"], keyed["lines"][0]["error"]["message"]) == (False, limit(1)[1])
     assert (await quote(api, ("BAG", 4), token=storefront, customerEmail="alex@example.com"))["isOrderable"]
+    admin = await key(api, "ADMIN")
+    assert (await quote(api, ("BAG", 2), token=admin, customerEmail="sam@example.com"))["lines"][0]["error"] == {
+        "code": "BACKORDER_LIMIT_EXCEEDED",
+        "message": limit(1)[1],
+    }
     query = (
         'query { quote(input: {lines: [{sku: "BAG", quantity: 1}], customerEmail: "sam@example.com"}) { isOrderable } }'
     )

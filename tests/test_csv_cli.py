@@ -108,9 +108,12 @@ async def test_a_bad_file_or_an_unmigrated_database_stops_the_command_with_one_l
     url = api.settings.database_url
     header = tmp_path / "header.csv"
     header.write_text("sku,quantity,delta\nMUG,1,1\n")
+    neither = tmp_path / "neither.csv"
+    neither.write_text("sku,source\nMUG,default\n")
     for args, words in [
         (("import-stock", str(tmp_path / "missing.csv")), "cannot read"),
         (("import-stock", str(header)), "exactly one of quantity"),
+        (("import-stock", str(neither)), "exactly one of quantity"),
         (("export-stock", str(tmp_path / "no" / "dir.csv")), "cannot write"),
     ]:
         status, out, err = await cli(*args, database_url=url)

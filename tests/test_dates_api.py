@@ -12,6 +12,7 @@ from tests.api import Api
 NOTIFY = "ALLOW_QTY_BELOW_ZERO_AND_NOTIFY"
 SILENT = "ALLOW_QTY_BELOW_ZERO"
 CREATE = "mutation($input: PurchaseOrderInput!) { createPurchaseOrder(input: $input) { number } }"
+WAIT_2 = "We don't have as many \"Product MUG\" as you requested, but we'll back order the remaining 2."
 DATES = """query($q: Int) { product(sku: "MUG") { nextRestockDate incomingQuantity
   availability(quantity: $q) { inStockQuantity backorderedQuantity expectedShipDate message } } }"""
 
@@ -54,7 +55,11 @@ async def test_a_request_is_projected_after_every_unit_already_waiting(api: Api)
 async def test_drafts_count_for_nothing_and_a_past_date_counts_as_today(api: Api) -> None:
     await api.create_product("MUG", backorders=NOTIFY)
     await purchase_order(api, "PO-DRAFT", 3, 5, submit=False)
-    assert (await dates(api))["nextRestockDate"] is None
+    assert await dates(api, 2) == {
+        "nextRestockDate": None,
+        "incomingQuantity": 0,
+        "availability": {"inStockQuantity": 0, "backorderedQuantity": 2, "expectedShipDate": None, "message": WAIT_2},
+    }
     await purchase_order(api, "PO-LATE", -4, 5)
     product = await dates(api, 2)
     assert (product["nextRestockDate"], product["availability"]["expectedShipDate"]) == (day(0), day(0))
@@ -67,6 +72,10 @@ async def test_uncovered_units_get_the_later_of_lead_time_and_the_latest_purchas
     assert (await dates(api, 3))["availability"]["expectedShipDate"] == day(5)
     await purchase_order(api, "PO-1", 30, 1)
     assert (await dates(api, 3))["availability"]["expectedShipDate"] == day(30)
+    await api.create_product("CUP")
+    await purchase_order(api, "PO-DRAFT", 60, 1, submit=False)
+    await purchase_order(api, "PO-CUP", 60, 1, sku="CUP")
+    assert (await dates(api, 3))["availability"]["expectedShipDate"] == day(30), "a draft or another SKU: nothing"
 
 
 async def test_a_purchase_order_counts_only_for_its_sources_stock(api: Api) -> None:
@@ -92,7 +101,7 @@ async def test_shoppers_in_silent_mode_see_no_date_but_the_restock_date(api: Api
     assert (await dates(api, 2))["availability"]["expectedShipDate"] == day(3)
 
 
-async def test_a_request_checkout_would_refuse_gets_nothing(api: Api) -> None:
+async def test_a_request_checkout_would_refuse_gets_nothing_and_its_quote_line_the_refusal(api: Api) -> None:
     await api.create_product("MUG", quantity=1)
     await purchase_order(api, "PO-1", 3, 5)
     assert (await dates(api, 2))["availability"] == {
@@ -101,6 +110,10 @@ async def test_a_request_checkout_would_refuse_gets_nothing(api: Api) -> None:
         "expectedShipDate": None,
         "message": None,
     }
+    quote = (await api.data(QUOTE, {"lines": [{"sku": "MUG", "quantity": 2}]}, admin=False))["quote"]["lines"]
+    assert quote == [
+        {"sku": "MUG", "backorderedQuantity": 0, "expectedShipDate": None, "error": {"code": "NOT_ENOUGH_STOCK"}}
+    ]
 
 
 LISTING = """{ products(first: 100) { edges { node { sku nextRestockDate incomingQuantity

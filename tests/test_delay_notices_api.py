@@ -99,3 +99,43 @@ async def test_the_worked_projection_example_of_the_docs(api: Api, mail_server: 
     assert f"expected to ship {day(35)}" in plain(mail_server.messages[0])
     await reschedule(api, 27, "PO-B")
     assert await sent(api, mail_server) == []
+
+
+async def test_a_date_first_told_by_email_then_follows_the_delay_rule_back_to_unknown(
+    api: Api, mail_server: MailServer
+) -> None:
+    """One "expected date" email for two lines of one order given dates by one change; that date is
+    then the told one: a later date is a delay, and so is a move back to unknown."""
+    await api.create_product("MUG", backorders=NOTIFY)
+    await api.create_product("CUP", backorders=NOTIFY)
+    number = (await api.checkout(("MUG", 2), ("CUP", 1), email="a@example.com"))["number"]
+    await sent(api, mail_server)
+    lines = [{"sku": "MUG", "quantity": 2}, {"sku": "CUP", "quantity": 1}]
+    po = {"number": "PO-1", "expectedDate": day(5), "lines": lines}
+    await api.data("mutation($i: PurchaseOrderInput!) { createPurchaseOrder(input: $i) { number } }", {"i": po})
+    assert await sent(api, mail_server) == [], "a DRAFT tells nothing"
+    await api.data('mutation { submitPurchaseOrder(number: "PO-1") { status } }')
+    assert await sent(api, mail_server) == [("a@example.com", f"Expected ship date for your order {number}")]
+    told = plain(mail_server.messages[0])
+    assert f"(MUG): expected to ship {day(5)}" in told and f"(CUP): expected to ship {day(5)}" in told
+    await reschedule(api, 7)
+    assert await sent(api, mail_server) == [("a@example.com", f"Your backorder for order {number} is delayed")]
+    assert f"(MUG): expected to ship {day(7)}" in plain(mail_server.messages[0])
+    await api.data('mutation { cancelPurchaseOrder(number: "PO-1") { status } }')
+    assert await sent(api, mail_server) == [("a@example.com", f"Your backorder for order {number} is delayed")]
+    assert "(CUP): expected to ship unknown" in plain(mail_server.messages[0])
+
+
+async def test_silent_mode_tells_no_date_in_the_confirmation_nor_when_one_becomes_known(
+    api: Api, mail_server: MailServer
+) -> None:
+    await api.create_product("MUG", backorders=SILENT)
+    number = (await api.checkout(("MUG", 2), email="a@example.com"))["number"]
+    assert await sent(api, mail_server) == [("a@example.com", f"Your order {number} is confirmed")]
+    assert "Expected to ship" not in plain(mail_server.messages[0])
+    await purchase_order(api, "PO-1", 5, 3)
+    assert await sent(api, mail_server) == []
+    assert (await api.data(ORDER, {"n": number}))["order"]["lines"][0]["expectedShipDate"] == day(5), "admins see it"
+    await reschedule(api, 9)
+    await api.data('mutation { cancelPurchaseOrder(number: "PO-1") { status } }')
+    assert await sent(api, mail_server) == []

@@ -8,7 +8,7 @@ import pytest
 
 from tests.api import Api
 from tests.groups import CAP_FIELDS, NOTIFY, SHOPPER_FIELDS, checkout, key, product_for, quote, store_caps
-from tests.test_keys_api import statements
+from tests.test_keys_api import REVOKE, create_key, statements
 
 PRODUCT_SETTINGS = (
     f"""query($sku: String!) {{ product(sku: $sku) {{ stockSettings {{ {CAP_FIELDS} overridden }} }} }}"""
@@ -51,6 +51,7 @@ async def test_store_settings_are_kept_until_an_explicit_null_clears_them(api: A
         **NO_CAPS,
         "maxBackorderQuantityPerCustomer": 0,
     }
+    assert await store_caps(api, maxBackorderQuantityPerCustomer=None) == NO_CAPS
 
 
 async def test_a_product_overrides_and_lifts_the_store_settings(api: Api) -> None:
@@ -152,6 +153,19 @@ async def test_a_group_needs_a_storefront_or_admin_key(
     if code == "BAD_USER_INPUT":
         assert body["errors"][0]["extensions"]["field"] == field
     assert await api.data("{ orders { totalCount } }") == {"orders": {"totalCount": 0}}
+
+
+@pytest.mark.parametrize("where", list(ASSERTIONS))
+async def test_a_revoked_key_asserting_a_group_is_unauthenticated(api: Api, where: str) -> None:
+    await api.create_product("BAG", quantity=5)
+    created = await create_key(api, "STOREFRONT")
+    query, _ = ASSERTIONS[where]
+    assert "errors" not in await api.post(query, {"g": "B2B"}, token=created["secret"])
+    await api.data(REVOKE, {"id": created["apiKey"]["id"]})
+    body = await api.post(query, {"g": "B2B"}, token=created["secret"])
+    assert [error["extensions"]["code"] for error in body["errors"]] == ["UNAUTHENTICATED"]
+    orders = 1 if where == "checkout" else 0
+    assert await api.data("{ orders { totalCount } }") == {"orders": {"totalCount": orders}}
 
 
 # ---- stock fields per group ----

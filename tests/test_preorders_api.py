@@ -7,6 +7,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
+
 from backstock.resolvers import clock, projection
 from backstock.resolvers.releases import Releases
 from harness.mailserver import MailServer
@@ -15,6 +17,7 @@ from tests.groups import checkout, key, product_for, quote, refusal, store_caps
 from tests.ledger import assert_ledger_matches_counters
 from tests.test_dates_api import QUOTE as DATED_QUOTE
 from tests.test_dates_api import day, purchase_order
+from tests.test_delay_notices_api import plain
 from tests.test_stock_alerts_api import subscribe
 
 SET = """mutation($sku: String!, $input: PreorderInput) { setPreorder(sku: $sku, input: $input) {
@@ -169,7 +172,9 @@ async def test_on_release_day_units_on_hand_cover_preordered_units_before_a_purc
 
 
 async def test_groups_decide_who_may_preorder_and_caps_never_count_preordered_units(api: Api) -> None:
-    await store_caps(api, backorderCustomerGroups=["B2B"], maxBackorderQuantityPerCustomer=1)
+    await store_caps(
+        api, backorderCustomerGroups=["B2B"], maxBackorderQuantityPerOrder=1, maxBackorderQuantityPerCustomer=1
+    )
     await api.create_product("GAME", backorders=NOTIFY)
     await set_preorder(api, "GAME", today(api) + timedelta(days=5))
     guest = await product_for(api, "GAME", None, None)
@@ -181,6 +186,7 @@ async def test_groups_decide_who_may_preorder_and_caps_never_count_preordered_un
     assert (await checkout(api, ("GAME", 4), group="B2B", token=storefront))["__typename"] == "Order"
     await set_preorder(api, "GAME", None)
     # The 4 released units still wait, yet the per-customer cap of 1 counts none of them.
+    assert (await product_for(api, "GAME", "B2B", storefront))["stockStatus"] == "BACKORDER"
     assert (await checkout(api, ("GAME", 1), group="B2B", token=storefront))["__typename"] == "Order"
 
 
@@ -190,6 +196,7 @@ async def test_the_manual_flag_and_unmanaged_stock(api: Api) -> None:
     await api.data('mutation { setStockStatus(sku: "OFF", inStock: false) { sku } }')
     off = await set_preorder(api, "OFF", release, maxQuantity=3)
     assert (off["stockStatus"], off["salableQuantity"], off["preorder"]["maxQuantity"]) == ("OUT_OF_STOCK", 0, 3)
+    assert refusal(await checkout(api, ("OFF", 1)))[0] == "OUT_OF_STOCK"
     await api.create_product("FREE", manageStock=False)
     free = await set_preorder(api, "FREE", release, maxQuantity=3)
     assert (free["stockStatus"], free["salableQuantity"]) == ("PRE_ORDER", None)
@@ -207,13 +214,14 @@ async def test_the_periodic_task_releases_on_release_day_in_the_store_time_zone(
     await api.create_product("GAME", quantity=1)
     assert (await set_preorder(api, "GAME", release))["stockStatus"] == "PRE_ORDER"
     number = (await checkout(api, ("GAME", 1)))["number"]
+    newer = (await checkout(api, ("GAME", 1), email="late@example.com"))["number"]
     assert await Releases("worker-a").tick()
     assert (await product(api, "GAME"))["preorder"] is not None  # not yet release day where the store is
     store_zone(AHEAD)
     assert (await product(api, "GAME"))["stockStatus"] == "OUT_OF_STOCK"  # released by date: normal rules
     assert (await line(api, number))["quantityReadyToShip"] == 0  # until the task allocates
     assert await Releases("worker-a").tick()
-    assert (await line(api, number))["quantityReadyToShip"] == 1
+    assert [(await line(api, n))["quantityReadyToShip"] for n in (number, newer)] == [1, 0], "oldest first"
     await api.send_mail()
     assert mail_server.messages[-1]["Subject"] == f"Your backorder for order {number} is ready to ship"
 
@@ -252,3 +260,41 @@ async def test_a_preordered_line_is_told_of_delays_past_its_release_date_only(
     await api.send_mail()
     assert mail_server.messages == []
     assert (await line(api, number))["expectedShipDate"] == day(10)
+
+
+@pytest.mark.parametrize("mode", ["NO_BACKORDERS", SILENT, NOTIFY])
+async def test_shoppers_see_a_preorders_notice_and_date_in_every_backorder_mode(
+    api: Api, mail_server: MailServer, mode: str
+) -> None:
+    release = today(api) + timedelta(days=10)
+    await api.create_product("GAME", backorders=mode)
+    await set_preorder(api, "GAME", release)
+    notice = f"Pre-order: ships from {release.isoformat()}."
+    shopper = (await api.data(SHOPPER, {"sku": "GAME"}, admin=False))["product"]
+    assert (shopper["backorderMessage"], shopper["availability"]["expectedShipDate"]) == (notice, release.isoformat())
+    quoted = (await api.data(DATED_QUOTE, {"lines": [{"sku": "GAME", "quantity": 2}]}, admin=False))["quote"]
+    assert quoted["lines"][0]["expectedShipDate"] == release.isoformat()
+    number = (await checkout(api, ("GAME", 2), email="sam@example.com"))["number"]
+    own = """query($n: String!) { order(number: $n, email: "sam@example.com") {
+      lines { backorderMessage expectedShipDate } } }"""
+    lines = (await api.data(own, {"n": number}, admin=False))["order"]["lines"]
+    assert lines == [{"backorderMessage": notice, "expectedShipDate": release.isoformat()}]
+    await api.send_mail()
+    assert f"{notice} Expected to ship: {release.isoformat()}." in plain(mail_server.messages[0])
+
+
+async def test_moving_the_release_date_to_today_releases_and_allocates_at_once(
+    api: Api, mail_server: MailServer
+) -> None:
+    await api.create_product("GAME", quantity=3)
+    await set_preorder(api, "GAME", today(api) + timedelta(days=5), maxQuantity=10)
+    numbers = [(await checkout(api, ("GAME", 2), email=f"s{i}@example.com"))["number"] for i in range(2)]
+    await api.send_mail()
+    mail_server.clear()
+    released = await set_preorder(api, "GAME", today(api))
+    assert (released["preorder"], released["stockStatus"], released["backorderedQuantity"]) == (None, "OUT_OF_STOCK", 1)
+    lines = [await line(api, n) for n in numbers]
+    assert [(x["quantityReadyToShip"], x["quantityBackordered"]) for x in lines] == [(2, 0), (1, 1)]
+    await api.send_mail()
+    assert [m["Subject"] for m in mail_server.messages] == [f"Your backorder for order {numbers[0]} is ready to ship"]
+    await assert_ledger_matches_counters()

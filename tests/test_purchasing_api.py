@@ -111,6 +111,7 @@ async def test_lifecycle_conflicts(api: Api) -> None:
     assert moved["expectedDate"] == "2030-02-01"
     assert (await act(api, "receivePurchaseOrder"))["status"] == "RECEIVED"
     for mutation, extra in [
+        ("submitPurchaseOrder", ""),
         ("receivePurchaseOrder", ""),
         ("cancelPurchaseOrder", ""),
         ("reschedulePurchaseOrder", ', expectedDate: "2030-03-01"'),
@@ -118,8 +119,13 @@ async def test_lifecycle_conflicts(api: Api) -> None:
         assert (await act_error(api, mutation, extra=extra))["extensions"]["code"] == "CONFLICT"
     await create(api, "PO-2")
     assert (await act(api, "cancelPurchaseOrder", "PO-2"))["status"] == "CANCELED"
-    for mutation in ("submitPurchaseOrder", "receivePurchaseOrder", "cancelPurchaseOrder"):
-        assert (await act_error(api, mutation, "PO-2"))["extensions"]["code"] == "CONFLICT"
+    for mutation, extra in [
+        ("submitPurchaseOrder", ""),
+        ("receivePurchaseOrder", ""),
+        ("cancelPurchaseOrder", ""),
+        ("reschedulePurchaseOrder", ', expectedDate: "2030-03-01"'),
+    ]:
+        assert (await act_error(api, mutation, "PO-2", extra))["extensions"]["code"] == "CONFLICT"
 
 
 async def test_partial_receipts_add_units_and_refuse_more_than_is_due(api: Api) -> None:
@@ -130,7 +136,12 @@ async def test_partial_receipts_add_units_and_refuse_more_than_is_due(api: Api) 
     first = (await api.data(RECEIVE, {"n": "PO-1", "lines": [{"sku": "MUG", "quantity": 2}]}))["receivePurchaseOrder"]
     assert (first["status"], first["lines"][0]["quantityReceived"]) == ("OPEN", 2)
     assert (await api.product("MUG"))["quantity"] == 2
-    for lines in ([{"sku": "MUG", "quantity": 4}], [{"sku": "CUP", "quantity": 1}], [{"sku": "MUG", "quantity": 0}]):
+    for lines in (
+        [{"sku": "MUG", "quantity": 4}],
+        [{"sku": "CUP", "quantity": 1}],
+        [{"sku": "NOPE", "quantity": 1}],
+        [{"sku": "MUG", "quantity": 0}],
+    ):
         error = await api.error(RECEIVE, {"n": "PO-1", "lines": lines})
         assert (error["extensions"]["code"], error["extensions"]["field"]) == ("BAD_USER_INPUT", "lines")
     assert (

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from email.message import EmailMessage
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from backstock.models import StockAlert, StockAlertStatus
 from backstock.notifications.dispatcher import Dispatcher
 from backstock.notifications.unsubscribe import unsubscribe_link
 from harness.mailserver import MailServer
@@ -57,7 +59,7 @@ async def test_subscribe_restock_one_email_and_its_link_unsubscribes(api: Api, m
     assert confirmation["To"] == "Ann@Example.com"
     assert "Product LAMP" in confirmation["Subject"]
     token = token_of(confirmation)
-    assert len(token) >= 22  # 128 bits and more, URL-safe base64
+    assert re.fullmatch(r"[A-Za-z0-9_-]{22,}", token), token  # 128 bits and more, URL-safe base64
     assert await subscribers(api, "LAMP") == 1
 
     await api.data('mutation { adjustStock(sku: "LAMP", delta: 3) { sku } }')
@@ -71,8 +73,10 @@ async def test_subscribe_restock_one_email_and_its_link_unsubscribes(api: Api, m
     link = unsubscribe_link(PAGE, token)
     assert all(f"List-Unsubscribe: <{link}>\r\n".encode() in raw for raw in mail_server.raw)  # one line, as written
     assert await subscribers(api, "LAMP") == 0
+    assert [alert.status for alert in await StockAlert.all()] == [StockAlertStatus.NOTIFIED]
 
     assert (await api.data(UNSUBSCRIBE, {"t": token}, admin=False))["unsubscribeFromStockAlert"] is True
+    assert [alert.status for alert in await StockAlert.all()] == [StockAlertStatus.UNSUBSCRIBED]
     assert (await api.data(UNSUBSCRIBE, {"t": token}, admin=False))["unsubscribeFromStockAlert"] is True
     assert (await api.data(UNSUBSCRIBE, {"t": "not-a-token"}, admin=False))["unsubscribeFromStockAlert"] is False
 
@@ -83,9 +87,12 @@ async def test_an_unsubscribed_alert_gets_no_back_in_stock_email(api: Api, mail_
     await subscribe(api, "LAMP", "bob@example.com")
     await send(api)
     confirmations = await mail_server.wait_for(2)
-    ann = next(m for m in confirmations if m["To"] == "ann@example.com")
+    ann, bob = sorted(confirmations, key=lambda m: str(m["To"]))
+    assert token_of(ann) != token_of(bob), "one token per alert"
     assert (await api.data(UNSUBSCRIBE, {"t": token_of(ann)}, admin=False))["unsubscribeFromStockAlert"] is True
     assert await subscribers(api, "LAMP") == 1
+    statuses = {alert.email: alert.status for alert in await StockAlert.all()}
+    assert statuses == {"ann@example.com": StockAlertStatus.UNSUBSCRIBED, "bob@example.com": StockAlertStatus.ACTIVE}
     mail_server.clear()
     await api.data('mutation { adjustStock(sku: "LAMP", delta: 1) { sku } }')
     assert await send(api) == 1
@@ -102,6 +109,11 @@ async def test_without_an_unsubscribe_page_the_email_carries_the_token_and_no_he
     (confirmation,) = await mail_server.wait_for(1)
     assert confirmation["List-Unsubscribe"] is None
     token = body(confirmation).rsplit("unsubscribe with this code: ", 1)[1].strip()
+    await api.data('mutation { adjustStock(sku: "LAMP", delta: 1) { sku } }')
+    assert await send(api, page=None) == 1
+    news = (await mail_server.wait_for(2))[1]
+    assert (news["Subject"], news["List-Unsubscribe"]) == ("Product LAMP is back in stock", None)
+    assert body(news).rsplit("unsubscribe with this code: ", 1)[1].strip() == token
     assert (await api.data(UNSUBSCRIBE, {"t": token}, admin=False))["unsubscribeFromStockAlert"] is True
 
 

@@ -101,7 +101,9 @@ async def test_a_receiver_down_then_failing_then_up_gets_each_event_once_with_on
     assert [r.headers["X-Backstock-Event-Id"] for r in receiver.requests] == [done["eventId"]] * 2
     assert all(r.signed for r in receiver.requests)
     [body] = receiver.accepted.values()
+    assert body.keys() == {"id", "type", "createdAt", "data"}
     assert body["id"] == done["eventId"] and body["type"] == "ORDER_PLACED"
+    assert datetime.fromisoformat(body["createdAt"]).utcoffset() is not None
     assert body["data"]["orderNumber"] == order["number"]
     assert receiver.requests[-1].headers["X-Backstock-Event"] == "ORDER_PLACED"
 
@@ -118,6 +120,7 @@ async def test_a_wrong_secret_does_not_verify(hooks: Api, receiver: Receiver) ->
 
 
 async def test_a_delivery_fails_for_good_after_the_maximum_attempts(hooks: Api, receiver: Receiver) -> None:
+    assert Settings.model_fields["webhook_max_attempts"].default == 12
     await hooks.create_product("MUG", quantity=5)
     webhook_id = await register(hooks, receiver, ["ORDER_PLACED"])
     receiver.status = 503
@@ -268,8 +271,12 @@ async def test_deleting_a_webhook_drops_its_pending_deliveries(hooks: Api, recei
         "http://[::ffff:127.0.0.1]/hooks",
         "http://10.1.2.3/hooks",
         "http://192.168.0.10/hooks",
+        "http://172.16.0.1/hooks",
+        "http://172.31.255.254/hooks",
         "http://169.254.169.254/latest",
+        "http://[fe80::1]/hooks",
         "http://[fd00::1]/hooks",
+        "http://[fc00::1]/hooks",
         "ftp://example.com/hooks",
         "not a url",
     ],
