@@ -120,6 +120,28 @@ def test_a_group_not_allowed_sees_no_backorders() -> None:
 
 
 @pytest.mark.parametrize(
+    ("store_groups", "own_groups", "group", "may"),
+    [
+        pytest.param(None, None, GUEST, True, id="no-list"),
+        pytest.param(None, ("B2B",), GUEST, False, id="product-list-shuts-guest-out"),
+        pytest.param(None, ("B2B",), "B2B", True, id="product-list-lets-b2b-in"),
+        pytest.param(("B2B",), ("*",), GUEST, True, id="product-lifts-store-list"),
+        pytest.param(("B2B",), None, GUEST, False, id="store-list-followed"),
+    ],
+)
+def test_group_view(
+    store_groups: tuple[str, ...] | None, own_groups: tuple[str, ...] | None, group: str, may: bool
+) -> None:
+    store = StockSettings(backorders=NOTIFY, out_of_stock_threshold=-5)
+    view = rules.group_view(
+        store, CapSettings(store_groups), {"notify_for_quantity_below": 3}, CapSettings(own_groups), group
+    )
+    own = dataclasses.replace(store, notify_for_quantity_below=3)
+    assert (view.settings, view.may_backorder) == (own, may)
+    assert view.group_settings == (own if may else dataclasses.replace(own, backorders=NO))
+
+
+@pytest.mark.parametrize(
     ("product", "names"),
     [
         pytest.param(CapSettings(), [], id="nothing-set"),

@@ -17,8 +17,10 @@ AT_CAP = Preorder(RELEASE, max_quantity=5, preordered_quantity=5)
 LEVEL = StockLevel(10, 3)
 
 
-def state(preorder: Preorder | None, level: StockLevel = LEVEL, **settings: object) -> rules.StockState:
-    return rules.preorder_stock_state(StockSettings(**settings), level, True, preorder, TODAY)  # type: ignore[arg-type]
+def state(
+    preorder: Preorder | None, level: StockLevel = LEVEL, may_backorder: bool = True, **settings: object
+) -> rules.StockState:
+    return rules.preorder_stock_state(StockSettings(**settings), level, True, preorder, TODAY, may_backorder)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -33,6 +35,9 @@ def state(preorder: Preorder | None, level: StockLevel = LEVEL, **settings: obje
             id="manual_flag_off",
         ),
         pytest.param(state(AT_CAP, manage_stock=False), (StockStatus.PRE_ORDER, True, None), id="unmanaged_no_cap"),
+        pytest.param(
+            state(UNDER_CAP, may_backorder=False), (StockStatus.OUT_OF_STOCK, False, 0), id="group_may_not_backorder"
+        ),
         pytest.param(state(Preorder(TODAY, 5, None, 5)), (StockStatus.IN_STOCK, True, 7), id="released_normal_rules"),
         pytest.param(state(None, StockLevel(0, 0)), (StockStatus.OUT_OF_STOCK, False, 0), id="no_preorder"),
     ],
@@ -67,12 +72,12 @@ def test_preorder_stock_events(before: rules.StockState, after: rules.StockState
 
 
 @settings(max_examples=200)
-@given(quantity_settings, levels, preorders, st.booleans())
+@given(quantity_settings, levels, preorders, st.booleans(), st.booleans())
 def test_the_event_state_is_what_a_preorder_shows(
-    s: StockSettings, level: StockLevel, preorder: Preorder, held: bool
+    s: StockSettings, level: StockLevel, preorder: Preorder, held: bool, may_backorder: bool
 ) -> None:
-    got = rules.preorder_stock_state(s, level, held, preorder, TODAY)
-    shown = rules.preorder_availability(s, level, preorder, TODAY, True)
+    got = rules.preorder_stock_state(s, level, held, preorder, TODAY, may_backorder)
+    shown = rules.preorder_availability(s, level, preorder, TODAY, may_backorder)
     assert (got.stock_status, got.is_salable, got.salable_quantity) == (
         shown.stock_status,
         shown.is_salable,
@@ -90,7 +95,7 @@ def test_reaching_the_cap_is_out_of_stock_and_leaving_it_back_in_stock(
 ) -> None:
     if not (s.manage_stock and level.in_stock) or preordered >= cap:
         return
-    under = rules.preorder_stock_state(s, level, True, Preorder(RELEASE, cap, None, preordered), TODAY)
-    reached = rules.preorder_stock_state(s, level, True, Preorder(RELEASE, cap, None, preordered + placed), TODAY)
+    under = rules.preorder_stock_state(s, level, True, Preorder(RELEASE, cap, None, preordered), TODAY, True)
+    reached = rules.preorder_stock_state(s, level, True, Preorder(RELEASE, cap, None, preordered + placed), TODAY, True)
     assert K.OUT_OF_STOCK in rules.stock_event_kinds(under, reached) or preordered + placed < cap
     assert (K.BACK_IN_STOCK in rules.stock_event_kinds(reached, under)) == (preordered + placed >= cap)

@@ -22,6 +22,7 @@ from backstock.models import Order, OrderLine, StockItem, StoreConfig
 from backstock.notifications import messages
 from backstock.notifications.outbox import Message, enqueue
 from backstock.resolvers import clock, promises
+from backstock.resolvers.groups import group_view, terms
 from backstock.resolvers.inventory import Counts, Locked, counts_of, recount
 from backstock.resolvers.preordered import preorder_of, preordered_units
 
@@ -167,8 +168,12 @@ async def _held_change(item: StockItem, after: Counts) -> int:
 
 
 def _state(store: StoreConfig, item: StockItem, counts: Counts, shown: Shown) -> rules.StockState:
-    settings = rules.effective_settings(store.stock_settings(), item.product.overrides())
-    return rules.preorder_stock_state(settings, counts.level, counts.held is not None, shown.preorder, shown.day)
+    """The product as GUEST sees it (see `rules.group_view`)."""
+    view = group_view(terms(store), item.product)
+    held = counts.held is not None
+    return rules.preorder_stock_state(
+        view.group_settings, counts.level, held, shown.preorder, shown.day, view.may_backorder
+    )
 
 
 async def _move(stock_id: int, product_id: int, units: int) -> list[OrderLine]:

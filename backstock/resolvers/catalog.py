@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
@@ -31,7 +31,7 @@ from backstock.models import (
 )
 from backstock.resolvers import ledger, promises, restate, suppliers, validation
 from backstock.resolvers.errors import BadUserInput, Conflict, unknown_sku
-from backstock.resolvers.groups import Terms, checked_caps
+from backstock.resolvers.groups import Terms, checked_caps, group_view
 from backstock.resolvers.inventory import Counts, counters, stock_of_channel
 from backstock.resolvers.preordered import preorder_of
 from backstock.resolvers.product_filter import ProductCriteria
@@ -66,19 +66,17 @@ class ProductView:
         level, today = self.counts.level, self.store.today
         stored = preorder_of(self.product, self.preordered)
         preorder = stored if rules.is_preorder_active(stored, today) else None
-        settings = rules.effective_settings(self.store.settings, self.product.overrides())
-        caps = rules.effective_caps(self.store.caps, self.product.cap_overrides())
-        groups, group = caps.backorder_customer_groups, self.store.group
-        may_backorder = rules.may_backorder(groups, group)
-        group_settings = rules.group_settings(settings, groups, group)
+        view = group_view(self.store, self.product)
         derived = {
             "preorder": preorder,
-            "settings": settings,
-            "caps": caps,
-            "may_backorder": may_backorder,
-            "group_settings": group_settings,
+            "settings": view.settings,
+            "caps": view.caps,
+            "may_backorder": view.may_backorder,
+            "group_settings": view.group_settings,
             "level": level,
-            "availability": rules.preorder_availability(group_settings, level, preorder, today, may_backorder),
+            "availability": rules.preorder_availability(
+                view.group_settings, level, preorder, today, view.may_backorder
+            ),
         }
         for name, value in derived.items():
             object.__setattr__(self, name, value)  # the documented way to set a frozen dataclass's own fields
@@ -318,7 +316,8 @@ async def update_stock_settings(sku: str, changes: dict[str, Any], store: Terms,
     validation.counters_fit(settings, current.level, "outOfStockThreshold")
     async with in_transaction():
         await product.save(update_fields=[*changes, "updated_at"])
-        await restate.settings_changed(product.id, sku, current.settings, settings)
+        guest = replace(store, group=rules.GUEST)
+        await restate.settings_changed(product.id, sku, group_view(guest, current.product), group_view(guest, product))
         if promises.LEAD_TIME in changes:
             await promises.retell([product.id], store.settings, today)
     return await get_product(sku, store)

@@ -14,7 +14,7 @@ from backstock.models import StoreConfig
 from backstock.models.catalog import STORE_CONFIG_ID
 from backstock.resolvers import promises, restate, validation
 from backstock.resolvers.errors import BadUserInput
-from backstock.resolvers.groups import checked_caps
+from backstock.resolvers.groups import checked_caps, terms
 
 
 async def load_store_config() -> StoreConfig:
@@ -43,7 +43,7 @@ async def update_store_config(changes: dict[str, Any], today: date) -> StoreConf
     """
     async with in_transaction():
         config = await StoreConfig.get_or_none(id=STORE_CONFIG_ID) or StoreConfig(id=STORE_CONFIG_ID)
-        old = config.stock_settings()
+        old = terms(config)
         for field, value in changes.items():
             if value is None and not StoreConfig._meta.fields_map[field].null:
                 name = rules.contract_name(field)
@@ -57,5 +57,5 @@ async def update_store_config(changes: dict[str, Any], today: date) -> StoreConf
         await config.save()
         if promises.LEAD_TIME in changes:
             await promises.retell(None, settings, today)
-        await restate.store_settings_changed(old, settings)
+        await restate.store_settings_changed(old, terms(config))
     return config

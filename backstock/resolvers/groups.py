@@ -13,7 +13,7 @@ from datetime import date
 from tortoise.functions import Sum
 
 from backstock import rules
-from backstock.models import OrderLine, StoreConfig
+from backstock.models import OrderLine, Product, StoreConfig
 from backstock.resolvers import clock, validation
 from backstock.resolvers.errors import BadUserInput
 from backstock.resolvers.keys import Access
@@ -34,6 +34,11 @@ class Terms:
 
 def terms(config: StoreConfig, group: str = rules.GUEST) -> Terms:
     return Terms(config.stock_settings(), config.cap_settings(), group)
+
+
+def group_view(store: Terms, product: Product) -> rules.GroupView:
+    """`rules.group_view` of a product under the store's terms, for the terms' group."""
+    return rules.group_view(store.settings, store.caps, product.overrides(), product.cap_overrides(), store.group)
 
 
 def asserted_group(access: Access, code: str | None, field: str) -> str:

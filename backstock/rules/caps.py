@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
-from backstock.rules.settings import BackorderMode, SettingViolation, StockSettings, contract_name
+from backstock.rules.settings import BackorderMode, SettingViolation, StockSettings, contract_name, effective_settings
 from backstock.rules.stock import LineDecision, LineError, LineErrorCode, ProductStock, decide_line
 
 GUEST: Final = "GUEST"
@@ -118,6 +119,28 @@ def group_settings(settings: StockSettings, groups: tuple[str, ...] | None, grou
     if may_backorder(groups, group):
         return settings
     return dataclasses.replace(settings, backorders=BackorderMode.NO_BACKORDERS)
+
+
+@dataclass(frozen=True)
+class GroupView:
+    """A product's effective settings, and what one customer group must see of them."""
+
+    settings: StockSettings
+    caps: CapSettings
+    may_backorder: bool
+    group_settings: StockSettings
+
+
+def group_view(
+    store: StockSettings, store_caps: CapSettings, overrides: Mapping[str, Any], own_caps: CapSettings, group: str
+) -> GroupView:
+    """The one derivation of a group's view: product views read it for the request's group, stock
+    events and back-in-stock alerts for GUEST (what `product(sku)` answers without a group, and
+    what subscribing to an alert checked), so a group restriction never hides a change from them."""
+    settings = effective_settings(store, overrides)
+    caps = effective_caps(store_caps, own_caps)
+    groups = caps.backorder_customer_groups
+    return GroupView(settings, caps, may_backorder(groups, group), group_settings(settings, groups, group))
 
 
 def validate_caps(level: CapSettings, *, product_level: bool) -> list[SettingViolation]:

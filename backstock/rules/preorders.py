@@ -86,20 +86,25 @@ def preorder_availability(
 
 
 def preorder_stock_state(
-    settings: StockSettings, level: StockLevel, held: bool, preorder: Preorder | None, today: date
+    settings: StockSettings,
+    level: StockLevel,
+    held: bool,
+    preorder: Preorder | None,
+    today: date,
+    group_may_backorder: bool,
 ) -> StockState:
     """What a stock event tells of a product in one stock, pre-order aware: the one state every stock
     event and back-in-stock alert compares, before and after a change (`rules.stock_event_kinds`).
 
     `preorder` carries the pre-ordered count as it stands on that side of the change, so reaching the
     cap reads OUT_OF_STOCK and a cancellation below it PRE_ORDER again (salable: the alerts go).
-    Stock events speak of the product's own settings, not of one customer group's, so the
-    pre-order reads as a group that may pre-order sees it. `held`: the stock has an item of the
+    `settings` and `group_may_backorder` are one group's view (`group_view`; the wiring passes
+    GUEST's, as `product(sku)` answers without a group). `held`: the stock has an item of the
     product; where it has none, nothing there can run low.
     """
     if preorder is None or not is_preorder_active(preorder, today):
         return stock_state(settings, level, held)
-    view = preorder_availability(settings, level, preorder, today, group_may_backorder=True)
+    view = preorder_availability(settings, level, preorder, today, group_may_backorder)
     return StockState(
         stock_status=view.stock_status,
         is_salable=view.is_salable,
