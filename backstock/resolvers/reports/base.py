@@ -1,7 +1,7 @@
 """What the three reports share: checked arguments, keyset cursors, and one statement per page.
 
 Each report is one SQL statement whatever the catalog size: its rows (from the counts the
-database keeps per product, migration 0016, or grouped aggregates over the stock), their count
+database keeps per product, migrations 0016 and 0017, or grouped aggregates over the stock), their count
 and the page of rows after the cursor. A report sorted by a kept count reads its page through an
 index in its order; one sorted by a computed value (low stock, demand) computes every candidate
 once, MATERIALIZED. The page is sorted again in Python by the report's key from `rules.reports`,
@@ -93,15 +93,11 @@ class Sql:
 
 def held_cte(sql: Sql, stock_id: int) -> str:
     """Units on hand per product in the stock (items flagged in stock at enabled sources), like
-    `inventory.counters`; a product appears when the stock has an item of it. Not materialized:
-    PostgreSQL then hashes the 100,000 groups into the join (low stock 550 -> 360-410 ms, demand
-    2.9 -> 2.3 s in `EXPLAIN ANALYZE` at 100,000 products); SQLite's plan and time are unchanged."""
+    `inventory.counters`, as the database keeps them (`stock_on_hand`, migration 0017): a product
+    appears when the stock has an item of it at an enabled source."""
     return (
-        'held AS NOT MATERIALIZED (SELECT si."product_id", '  # noqa: S608
-        'SUM(CASE WHEN si."in_stock" THEN si."quantity" ELSE 0 END) AS on_hand '
-        'FROM "source_item" si JOIN "stock_source" ss ON ss."source_id" = si."source_id" '
-        'JOIN "source" s ON s."id" = si."source_id" '
-        f'WHERE ss."stock_id" = {sql(stock_id)} AND s."enabled" GROUP BY si."product_id")'
+        'held AS (SELECT "product_id", "on_hand" FROM "stock_on_hand" '  # noqa: S608
+        f'WHERE "stock_id" = {sql(stock_id)} AND "items" > 0)'
     )
 
 
