@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Subquery
@@ -36,6 +37,31 @@ from backstock.resolvers.inventory import Counts, stock_of_channel
 from backstock.resolvers.preordered import preorder_of
 from backstock.resolvers.product_filter import ProductCriteria
 from backstock.resolvers.product_rows import ProductRow, StoredProduct, product_rows
+
+
+class Settled(NamedTuple):
+    settings: rules.StockSettings
+    caps: rules.CapSettings
+    may_backorder: bool
+    group_settings: rules.StockSettings
+
+
+@functools.lru_cache(maxsize=4096)
+def settled(
+    store: rules.StockSettings,
+    store_caps: rules.CapSettings,
+    group: str,
+    own: tuple[tuple[str, Any], ...],
+    own_caps: rules.CapSettings,
+) -> Settled:
+    """A product's effective settings and caps, and its settings as `group` must see them: a pure function
+    of the store's, the product's own (`own`: its overrides' items) and the group, remembered. A page's
+    products share a handful of override combinations; worked out per product, `effective_settings`'
+    `dataclasses.replace` and the caps were 7% of a listing's profiled time."""
+    settings = rules.effective_settings(store, dict(own))
+    caps = rules.effective_caps(store_caps, own_caps)
+    groups = caps.backorder_customer_groups
+    return Settled(settings, caps, rules.may_backorder(groups, group), rules.group_settings(settings, groups, group))
 
 
 @dataclass(frozen=True)
@@ -67,11 +93,11 @@ class ProductView:
         level, today = self.counts.level, self.store.today
         stored = preorder_of(self.product, self.preordered)
         preorder = stored if rules.is_preorder_active(stored, today) else None
-        settings = rules.effective_settings(self.store.settings, self.product.overrides())
-        caps = rules.effective_caps(self.store.caps, self.product.cap_overrides())
-        groups, group = caps.backorder_customer_groups, self.store.group
-        may_backorder = rules.may_backorder(groups, group)
-        group_settings = rules.group_settings(settings, groups, group)
+        store, product = self.store, self.product
+        own = tuple(product.overrides().items())
+        settings, caps, may_backorder, group_settings = settled(
+            store.settings, store.caps, store.group, own, product.cap_overrides()
+        )
         derived = {
             "preorder": preorder,
             "settings": settings,
