@@ -4,8 +4,8 @@ Every view read (a listing's page, a product, checkout's quote, alternatives, bu
 and the listing floor send `with_counts`' statement, the one definition of what a view reads. Its rows
 are taken as tortoise's `values()` gives them (each column converted by its model field, for the
 database in use) into a frozen `ProductRow`: tortoise built a `Product` model per row before, through
-its partial-model path for `.only()` (two sets and a `__setattr__` per attribute), 15% of a listing's
-profiled time, and no view writes a product.
+its partial-model path for `.only()` (two sets and a `__setattr__` per attribute): 18% of a loaded
+server's event loop on a listing (docs/performance.md), and no view writes a product.
 """
 
 from __future__ import annotations
