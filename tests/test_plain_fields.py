@@ -71,7 +71,7 @@ async def _answers(api: Api, documents: list[tuple[str, dict[str, Any], bool]]) 
 
 
 def _full_path_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    for method in ("execute_field", "complete_object_value"):
+    for method in ("execute_field", "complete_list_value"):
         monkeypatch.setattr(PlainFieldExecutor, method, getattr(StrawberryGraphQLCoreExecutionContext, method))
 
 
@@ -119,8 +119,8 @@ async def test_a_field_guarded_by_a_permission_is_never_read_as_plain(api: Api) 
 
 async def test_a_listing_builds_no_resolve_info_for_plain_fields(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     """graphql-core builds a GraphQLResolveInfo (and strawberry calls its basic-field wrapper) for every
-    field it resolves; of a listing, only the `products` resolver takes one: its connection, edges and
-    products are plain objects of plain fields."""
+    field it resolves; of a listing, only the `products` resolver and its `edges` take one: the edges and
+    their products are completed as a list of plain objects of plain fields."""
     for i in range(3):
         await api.create_product(f"S-{i}", quantity=i)
     built: list[str] = []
@@ -134,7 +134,7 @@ async def test_a_listing_builds_no_resolve_info_for_plain_fields(api: Api, monke
     monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "build_resolve_info", counting)
     data = await api.data(LISTING)
     assert len(data["products"]["edges"]) == 3
-    assert built == ["products"]
+    assert built == ["products", "edges"]
 
 
 @strawberry.type

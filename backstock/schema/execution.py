@@ -8,14 +8,16 @@ object and argument conversion), a GraphQLResolveInfo built per field, two `is_a
 `complete_value` once per type wrapper, a Path per field and the sub-selection's loop per object;
 some fifty Python calls for one attribute read (docs/performance.md). Two short paths skip them:
 
-- an object whose whole sub-selection is plain (the listing's connection, its edges and their
-  products) is completed by one function built once per request and selection (`_Compiler`):
-  each field read and serialized with graphql-core's own serializer, nested objects and lists the
-  same way. It only reads, and gives up (raises) at anything unusual: an error or an exception as a
-  value, a null at a non-null field, a value that is not a list where a list is due, a serializer's
-  refusal. graphql-core then completes that same object its own way and answers with the error at its
-  path, the nulls and their propagation, exactly as without the short path; the reads made before
-  giving up are made again (plain methods are pure computations over their parent).
+- a list of two or more items of plain objects (a listing's edges and their products) or plain leaves
+  is completed by one function per item type and selection, built once per request: each field read
+  and serialized with graphql-core's own serializer, nested objects and lists the same way. It only
+  reads, and gives up (raises) at anything unusual: an error or an exception as a value, a null at a
+  non-null field, a value that is not a `list` or `tuple` where a list is due, a serializer's refusal.
+  graphql-core then completes that same list its own way and answers with the errors at their paths,
+  the nulls and their propagation, exactly as without the short path; the reads made before giving up
+  are made again (plain methods are pure computations over their parent). An object met once (an
+  order, a connection) is not worth building a function for: graphql-core completes it, its plain
+  leaves by the next short path.
 - any other plain leaf (scalar or enum) field is read and serialized in `execute_field` itself, with
   the same outcome as graphql-core's path: arguments coerced by graphql-core (`get_argument_values`:
   variables, defaults), the serializer graphql-core would call (`complete_leaf_value`), an exception
@@ -39,6 +41,7 @@ from weakref import WeakKeyDictionary
 from graphql import (
     GraphQLField,
     GraphQLLeafType,
+    GraphQLList,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
@@ -257,24 +260,23 @@ class PlainFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         )
         return {python: given[name] for name, python in plan.arguments if name in given}
 
-    def complete_object_value(
+    def complete_list_value(
         self,
-        return_type: GraphQLObjectType,
+        return_type: GraphQLList[GraphQLOutputType],
         field_details_list: FieldDetailsList,
         info: GraphQLResolveInfo[Any],
         path: Path,
         result: Any,
         position_context: Any,
-    ) -> AwaitableOrValue[dict[str, Any]]:
-        if self.plans is not None:
-            body = self.body(return_type, field_details_list)
-            if body is not None:
+    ) -> AwaitableOrValue[list[Any]]:
+        if self.plans is not None and type(result) in (list, tuple) and len(result) > 1:
+            complete = self.completer(return_type.of_type, field_details_list)
+            if complete is not None:
                 try:
-                    completed: dict[str, Any] = body(result)
-                    return completed
+                    return [complete(item) for item in result]
                 except Exception:  # noqa: S110 - graphql-core's path below answers it, errors and all
                     pass
-        return super().complete_object_value(return_type, field_details_list, info, path, result, position_context)
+        return super().complete_list_value(return_type, field_details_list, info, path, result, position_context)
 
     def body(self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList) -> Complete | None:
         """The function completing an object of `object_type` for this selection, or None where a field
