@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import cross_web
+import orjson
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -57,6 +58,12 @@ class BackstockGraphQL(GraphQL[Context, None]):
             allowed_origins=allowed_origins(settings),
         )
         self.settings = settings
+
+    def encode_json(self, data: object) -> str:
+        """orjson, not json.dumps: a 100-product listing's 29 kB answer in 0.05 ms instead of 0.47 ms, 4%
+        of the listing's CPU in the server (docs/performance.md). Text, not bytes: strawberry sends bytes
+        over a WebSocket as binary frames, which graphql-transport-ws does not allow."""
+        return orjson.dumps(data).decode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

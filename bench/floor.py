@@ -44,8 +44,9 @@ from backstock.models import DEFAULT_CODE, EventKind, Order, OrderLine, Product,
 from backstock.models.catalog import STORE_CONFIG_ID
 from backstock.notifications import messages
 from backstock.notifications.outbox import Message
-from backstock.resolvers.catalog import counted, encode_cursor, with_counts
+from backstock.resolvers.catalog import counted, encode_cursor
 from backstock.resolvers.inventory import counters
+from backstock.resolvers.product_rows import with_counts
 from backstock.settings import Settings, get_settings
 
 PAGE = 100
@@ -102,7 +103,7 @@ def _fixed_statements() -> tuple[str, str]:
 @functools.cache
 def _page_statement(stock_id: int) -> str:
     """The listing's page in a stock: per-stock correlated subqueries, as `with_counts` builds them."""
-    return with_counts(Product.all(), stock_id).order_by("id").limit(PAGE + 1).sql(params_inline=True)
+    return with_counts(Product.all().order_by("id").limit(PAGE + 1), stock_id).sql(params_inline=True)
 
 
 # The default channel's stock never changes, so the floor remembers it like backstock does

@@ -85,3 +85,12 @@ async def test_transport_errors_answer_json(
     assert refusal(response, status)
     if status == 405:
         assert "POST" in response.headers["allow"]
+
+
+async def test_answers_are_compact_utf8_json(api: Api) -> None:
+    """GraphQL answers are encoded by orjson (backstock.app): compact, non-ASCII text as UTF-8 rather than
+    \\u escapes, and the same document as the standard library's encoder reads back."""
+    await api.create_product("UTF-1", quantity=2)
+    await api.data('mutation { updateProduct(sku: "UTF-1", input: {name: "Crème brûlée — 東京"}) { sku } }')
+    response = await api.client.post("/graphql", json={"query": '{ product(sku: "UTF-1") { name isSalable } }'})
+    assert response.content == '{"data":{"product":{"name":"Crème brûlée — 東京","isSalable":true}}}'.encode()

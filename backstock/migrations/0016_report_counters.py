@@ -20,7 +20,7 @@ TABLES = [
     'CREATE INDEX "idx_report_waiting_page" ON "report_waiting" ("stock_id", "units" DESC, {sku}) WHERE "units" > 0',
     'CREATE INDEX "idx_sales_order_created_at" ON "sales_order" ("created_at")',
     'CREATE INDEX "idx_order_line_order" ON "order_line" ("order_id")',
-    # A product view's units held for a release (`catalog.PREORDERED`) found without reading the
+    # A product view's units held for a release (`product_rows.PREORDERED`) found without reading the
     # product's every line; at 1,000,000 lines PostgreSQL's estimate of that read pushed a report's
     # 50-product page over jit_above_cost, and JIT compiled for 1.5 s to run 3 ms.
     'CREATE INDEX "idx_order_line_preorder_held" ON "order_line" ("product_id") WHERE "preorder_held"',

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
 
-from backstock.rules import SETTING_FIELDS, BackorderMode, CapSettings, StockSettings
+from backstock.rules import CAP_FIELDS, SETTING_FIELDS, BackorderMode, CapSettings, StockSettings
 
 if TYPE_CHECKING:
     from backstock.models.inventory import SourceItem, StockItem
@@ -94,10 +95,15 @@ class Product(Model):
 
 
 def _caps(row: StoreConfig | Product) -> CapSettings:
-    """The 7.3 settings saved on a row (store or product); NULL columns are "not set here"."""
-    groups = row.backorder_customer_groups
+    return cap_settings({name: getattr(row, name) for name in CAP_FIELDS})
+
+
+def cap_settings(values: Mapping[str, Any]) -> CapSettings:
+    """The 7.3 settings saved on a row (store or product, or its values read as a mapping); NULL columns
+    are "not set here"."""
+    groups = values["backorder_customer_groups"]
     return CapSettings(
         None if groups is None else tuple(groups),
-        row.max_backorder_quantity_per_order,
-        row.max_backorder_quantity_per_customer,
+        values["max_backorder_quantity_per_order"],
+        values["max_backorder_quantity_per_customer"],
     )

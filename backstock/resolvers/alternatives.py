@@ -13,9 +13,10 @@ from tortoise.transactions import in_transaction
 from backstock import rules
 from backstock.models import Product, ProductAlternative
 from backstock.resolvers import validation
-from backstock.resolvers.catalog import MAX_PAGE, ProductView, get_product, views_of, with_counts
+from backstock.resolvers.catalog import MAX_PAGE, ProductView, get_product, views_of
 from backstock.resolvers.errors import BadUserInput
 from backstock.resolvers.groups import Terms
+from backstock.resolvers.product_rows import ProductRow, product_rows
 
 MAX_ALTERNATIVES = 50
 ON_REFUSAL = 5
@@ -79,10 +80,10 @@ async def load(shelves: Sequence[Shelf]) -> list[list[ProductView]]:
     wanted: dict[int, set[int]] = defaultdict(set)
     for shelf in shelves:
         wanted[shelf.stock_id].update(listed[shelf.sku])
-    rows: dict[int, dict[int, Product]] = {}
+    rows: dict[int, dict[int, ProductRow]] = {}
     for stock_id, ids in wanted.items():
-        products = await with_counts(Product.filter(id__in=sorted(ids)), stock_id) if ids else []
-        rows[stock_id] = {product.id: product for product in products}
+        found = await product_rows(Product.filter(id__in=sorted(ids)), stock_id) if ids else []
+        rows[stock_id] = {row.id: row for row in found}
     return [
         views_of([rows[shelf.stock_id][i] for i in listed[shelf.sku]], shelf.store, shelf.stock_id) for shelf in shelves
     ]

@@ -25,7 +25,7 @@ from backstock import rules
 from backstock.models import MovementReason, Product, Source, SourceItem, StockMovement, StoreConfig
 from backstock.resolvers import ledger, promises, stock, validation
 from backstock.resolvers.allocation import rebalance
-from backstock.resolvers.catalog import ProductView, views_of, with_counts
+from backstock.resolvers.catalog import ProductView, views_in
 from backstock.resolvers.errors import BackstockError, BadUserInput, UnknownSku, unknown_sku
 from backstock.resolvers.groups import terms
 from backstock.resolvers.inventory import Locked, find_source, lock, stock_of_channel, stock_of_source
@@ -276,8 +276,9 @@ async def _apply_run(rows: Sequence[StockRow], store: StoreConfig) -> list[RowRe
     views: dict[int, ProductView] = {}
     if touched:
         stock_id = await stock_of_channel(None)
-        products = await with_counts(Product.filter(id__in=touched), stock_id)
-        views = {view.product.id: view for view in views_of(products, terms(store), stock_id)}
+        views = {
+            view.product.id: view for view in await views_in(Product.filter(id__in=touched), terms(store), stock_id)
+        }
     return [
         run.results.get(index) or RowResult(row.sku, product=views[run.targets[index].product.id])
         for index, row in enumerate(rows)

@@ -40,7 +40,7 @@ from backstock.notifications import messages
 from backstock.notifications.outbox import enqueue
 from backstock.resolvers import groups, ledger, preorders, projection, validation
 from backstock.resolvers.allocation import settle
-from backstock.resolvers.catalog import ProductView, views_of, with_counts
+from backstock.resolvers.catalog import ProductView, views_in
 from backstock.resolvers.errors import BadUserInput, Conflict
 from backstock.resolvers.inventory import Locked, lock, reserve, stock_of_channel
 from backstock.resolvers.orders import OrderRecord, load_order
@@ -85,8 +85,8 @@ async def quote(
     reserves nothing. The per-customer cap applies only when the customer's `email` is given."""
     merged = _merged(lines)
     stock_id = await stock_of_channel(channel)
-    products = await with_counts(Product.filter(sku__in=validation.possible_skus(s for s, _ in merged)), stock_id)
-    views = {v.product.sku: v for v in views_of(products, store, stock_id)}
+    found = await views_in(Product.filter(sku__in=validation.possible_skus(s for s, _ in merged)), store, stock_id)
+    views = {v.product.sku: v for v in found}
     waiting = None if email is None else await _waiting(email, stock_id, views.values())
     return [_decide(sku, quantity, views.get(sku), waiting) for sku, quantity in merged]
 

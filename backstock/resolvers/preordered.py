@@ -10,9 +10,10 @@ from tortoise.functions import Sum
 
 from backstock import rules
 from backstock.models import OrderLine, Product
+from backstock.resolvers.product_rows import StoredProduct
 
 
-def preorder_of(product: Product, preordered: int) -> rules.Preorder | None:
+def preorder_of(product: StoredProduct, preordered: int) -> rules.Preorder | None:
     """The product's stored pre-order (released or not) for the rules, None without one."""
     if product.preorder_release_date is None:
         return None

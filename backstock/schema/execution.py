@@ -1,40 +1,60 @@
-"""graphql-core's executor with a short path for plain leaf fields: most of a listing's ~1,500 fields.
+"""graphql-core's executor with short paths for plain fields: most of a listing's ~1,500 fields.
 
-A field whose type is a scalar or an enum and whose value is an attribute of its parent (strawberry's
-"basic field": no resolver, no permission, no field extension), or a plain method of its parent taking
-only scalar arguments (Product.backorderMessage(quantity)), only reads a value and serializes it.
-graphql-core runs every field through the same steps anyway: strawberry's wrapper around the read
-(for a method, with its Info object and argument conversion), a GraphQLResolveInfo built per field,
-two `is_awaitable` checks, `complete_value` once per type wrapper; some fifty Python calls for one
-attribute read (docs/performance.md). Here such a field is read and serialized in `execute_field`
-itself, with the same outcome: arguments coerced by graphql-core (`get_argument_values`: variables,
-defaults), the serializer graphql-core would call (`complete_leaf_value`), an exception raised or
-found as the value located at the field (`handle_field_error`: null, or null propagated from a
-non-null field, and the error with its path; a null at a non-null field is graphql-core's TypeError,
-in its words). Aliases, fragments, `__typename` and @include/@skip are decided before
-`execute_field` (field collection) or by fields not planned here, so they are untouched. An extension
-with a `resolve` hook (a middleware) must see every field, and an exception handler may turn a
-method's error into a value: with either installed, every field takes the full path.
+A plain field is read, not resolved: an attribute of its parent (strawberry's "basic field": no
+resolver, no permission, no field extension), or a plain method of its parent taking only scalar
+arguments (Product.backorderMessage(quantity), Product.preorder). graphql-core runs every field
+through the same steps anyway: strawberry's wrapper around the read (for a method, with its Info
+object and argument conversion), a GraphQLResolveInfo built per field, two `is_awaitable` checks,
+`complete_value` once per type wrapper, a Path per field and the sub-selection's loop per object;
+some fifty Python calls for one attribute read (docs/performance.md). Two short paths skip them:
+
+- a list of two or more items of plain objects (a listing's edges and their products) or plain leaves
+  is completed by one function per item type and selection, built once per request: each field read
+  and serialized with graphql-core's own serializer, nested objects and lists the same way. It only
+  reads, and gives up (raises) at anything unusual: an error or an exception as a value, a null at a
+  non-null field, a value that is not a `list` or `tuple` where a list is due, a serializer's refusal.
+  graphql-core then completes that same list its own way and answers with the errors at their paths,
+  the nulls and their propagation, exactly as without the short path; the reads made before giving up
+  are made again (plain methods are pure computations over their parent). An object met once (an
+  order, a connection) is not worth building a function for: graphql-core completes it, its plain
+  leaves by the next short path.
+- any other plain leaf (scalar or enum) field is read and serialized in `execute_field` itself, with
+  the same outcome as graphql-core's path: arguments coerced by graphql-core (`get_argument_values`:
+  variables, defaults), the serializer graphql-core would call (`complete_leaf_value`), an exception
+  raised or found as the value located at the field (`handle_field_error`: null, or null propagated
+  from a non-null field, and the error with its path).
+
+Aliases, fragments, `__typename` and @include/@skip are decided by graphql-core's field collection
+(`collect_subfields`), before either path; a selection with @defer takes graphql-core's path (the
+schema declares neither @defer nor @stream today). An extension with a `resolve` hook (a middleware) must
+see every field, and an exception handler may turn a method's error into a value: with a middleware
+installed every field takes the full path; with an exception handler, methods do.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any, NamedTuple
 from weakref import WeakKeyDictionary
 
 from graphql import (
     GraphQLField,
     GraphQLLeafType,
+    GraphQLList,
     GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
     GraphQLSchema,
     get_nullable_type,
     is_leaf_type,
+    is_list_type,
     is_non_null_type,
+    is_object_type,
 )
-from graphql.execution.collect_fields import FieldDetailsList
+from graphql.execution.collect_fields import FieldDetails, FieldDetailsList
 from graphql.execution.values import get_argument_values
-from graphql.pyutils import AwaitableOrValue, Path, UndefinedType
+from graphql.pyutils import AwaitableOrValue, Path, Undefined, UndefinedType
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.arguments import StrawberryArgument
@@ -44,26 +64,29 @@ from strawberry.types.field import StrawberryField
 # strawberry converts arguments of these types (or None) to themselves (`convert_argument`).
 SCALAR_ARGUMENTS = (int, str, bool, float)
 
+Complete = Callable[[Any], Any]
 
-class PlainLeaf(NamedTuple):
-    """How to read and serialize one plain leaf field.
+
+class PlainField(NamedTuple):
+    """How to read one plain field.
 
     `method`: None for an attribute, read as strawberry's basic-field resolver reads it (the default
     resolver); else the resolver's function, called with the parent and `arguments` (GraphQL name,
     Python name) as strawberry calls a resolver that asks for `self` and nothing else it provides.
+    `leaf`: the field's scalar or enum type when it is one (non-null or not), for `execute_field`.
     """
 
     read: Callable[[Any, str], Any]
     attribute: str
-    type: GraphQLLeafType
     field: GraphQLField
+    leaf: GraphQLLeafType | None
     non_null: bool
     method: Callable[..., Any] | None = None
     arguments: tuple[tuple[str, str], ...] = ()
 
 
 # Per schema, per (object type, field): decided once, on the field's first execution.
-_plans: WeakKeyDictionary[GraphQLSchema, dict[tuple[str, str], PlainLeaf | None]] = WeakKeyDictionary()
+_plans: WeakKeyDictionary[GraphQLSchema, dict[tuple[str, str], PlainField | None]] = WeakKeyDictionary()
 
 
 def _scalar(argument: StrawberryArgument) -> bool:
@@ -91,14 +114,17 @@ def _method(definition: StrawberryField, field: GraphQLField) -> tuple[Callable[
     return function, tuple(arguments)
 
 
-def _plan(field: GraphQLField, methods: bool) -> PlainLeaf | None:
+def _plan(field: GraphQLField, methods: bool) -> PlainField | None:
     """strawberry marks the resolver it gives a basic field `_is_default` (schema_converter.from_resolver):
-    that resolver only calls `field.get_result`, which reads the attribute with the default resolver."""
+    that resolver only calls `field.get_result`, which reads the attribute with the default resolver.
+    It marks a resolver-less field guarded by a permission class `_is_default` too (its wrapper runs the
+    permission extension first), so a field with extensions is never plain."""
     definition = field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
-    leaf = get_nullable_type(field.type)
-    if not isinstance(definition, StrawberryField) or not is_leaf_type(leaf):
+    if not isinstance(definition, StrawberryField) or definition.extensions:
         return None
-    plan = PlainLeaf(definition.default_resolver, definition.python_name, leaf, field, is_non_null_type(field.type))
+    nullable = get_nullable_type(field.type)
+    leaf = nullable if is_leaf_type(nullable) else None
+    plan = PlainField(definition.default_resolver, definition.python_name, field, leaf, is_non_null_type(field.type))
     if getattr(field.resolve, "_is_default", False) and definition.base_resolver is None:
         return plan
     if not methods:
@@ -110,8 +136,71 @@ def _plan(field: GraphQLField, methods: bool) -> PlainLeaf | None:
     return plan._replace(method=method, arguments=arguments)
 
 
+class _GiveUp(Exception):
+    """A value the short path does not complete itself (a null at a non-null field, a list that is not one)."""
+
+
+def _leaf(kind: GraphQLLeafType, non_null: bool) -> Complete:
+    coerce = kind.coerce_output_value
+
+    def complete(value: Any) -> Any:
+        if value is None:
+            if non_null:
+                raise _GiveUp
+            return None
+        if isinstance(value, Exception):
+            raise value
+        coerced = coerce(value)
+        if coerced is None or coerced is Undefined:
+            raise _GiveUp
+        return coerced
+
+    return complete
+
+
+def _list(item: Complete, non_null: bool) -> Complete:
+    def complete(value: Any) -> Any:
+        if value is None:
+            if non_null:
+                raise _GiveUp
+            return None
+        if type(value) is not list and type(value) is not tuple:
+            raise _GiveUp
+        return [item(each) for each in value]
+
+    return complete
+
+
+def _object(body: Complete, non_null: bool) -> Complete:
+    def complete(value: Any) -> Any:
+        if value is None:
+            if non_null:
+                raise _GiveUp
+            return None
+        if isinstance(value, Exception):
+            raise value
+        return body(value)
+
+    return complete
+
+
+def _typename(name: str) -> Callable[[Any], str]:
+    return lambda _: name
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _body(steps: list[tuple[str, Callable[[Any], Any], Complete]]) -> Complete:
+    def complete(source: Any) -> dict[str, Any]:
+        return {key: completed(read(source)) for key, read, completed in steps}
+
+    return complete
+
+
 class PlainFieldExecutor(StrawberryGraphQLCoreExecutionContext):
-    """strawberry's executor (`Schema(execution_context_class=...)`), plain leaf fields read directly."""
+    """strawberry's executor (`Schema(execution_context_class=...)`), plain fields read directly."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -119,6 +208,18 @@ class PlainFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         self.plans = None if middleware is not None and middleware.middlewares else _plans.setdefault(self.schema, {})
         strawberry_schema = getattr(self.schema, "_strawberry_schema", None)  # set by strawberry.Schema
         self.methods = strawberry_schema is not None and not strawberry_schema.exception_handlers
+        # Per (object type, identity of the field list), as graphql-core memoizes `collect_subfields`:
+        # the list is kept beside its body so that its id is not reused during the request.
+        self.bodies: dict[tuple[GraphQLObjectType, int], tuple[FieldDetailsList, Complete | None]] = {}
+
+    def plan_of(self, parent_type: GraphQLObjectType, name: str) -> PlainField | None:
+        plans = self.plans
+        assert plans is not None  # only asked while the short paths are on
+        key = (parent_type.name, name)
+        if key not in plans:
+            field = self.schema.get_field(parent_type, name)
+            plans[key] = None if field is None else _plan(field, self.methods)
+        return plans[key]
 
     def execute_field(
         self,
@@ -128,39 +229,107 @@ class PlainFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         path: Path,
         position_context: Any,
     ) -> AwaitableOrValue[Any] | UndefinedType:
-        plans = self.plans
-        if plans is None:
+        if self.plans is None:
             return super().execute_field(parent_type, source, field_details_list, path, position_context)
         details = field_details_list[0]
-        key = (parent_type.name, details.node.name.value)
-        if key not in plans:
-            field = self.schema.get_field(parent_type, key[1])
-            plans[key] = None if field is None else _plan(field, self.methods)
-        plan = plans[key]
-        if plan is None:
+        name = details.node.name.value
+        plan = self.plan_of(parent_type, name)
+        if plan is None or plan.leaf is None:
             return super().execute_field(parent_type, source, field_details_list, path, position_context)
         # graphql-core's steps for this field, in its order, less the calls they do not need.
         try:
             if plan.method is None:
                 value = plan.read(source, plan.attribute)
             else:
-                given = get_argument_values(
-                    plan.field,
-                    details.node,
-                    self.variable_values,
-                    details.fragment_variable_values,
-                    self.hide_suggestions,
-                )
-                value = plan.method(source, **{python: given[name] for name, python in plan.arguments if name in given})
+                value = plan.method(source, **self.arguments(plan, details))
             if isinstance(value, Exception):
                 raise value
             if value is not None:
-                return self.complete_leaf_value(plan.type, value)
-            if plan.non_null:
-                raise TypeError(
-                    f"Cannot return null for non-nullable field {parent_type.name}.{key[1]}."
-                )  # as graphql-core
+                return self.complete_leaf_value(plan.leaf, value)
+            if plan.non_null:  # in graphql-core's words
+                raise TypeError(f"Cannot return null for non-nullable field {parent_type.name}.{name}.")
             return None
         except Exception as raw_error:
             self.handle_field_error(raw_error, plan.field.type, field_details_list, path)
             return None
+
+    def arguments(self, plan: PlainField, details: FieldDetails) -> dict[str, Any]:
+        """A plain method's keyword arguments, coerced by graphql-core (variables, defaults)."""
+        given = get_argument_values(
+            plan.field, details.node, self.variable_values, details.fragment_variable_values, self.hide_suggestions
+        )
+        return {python: given[name] for name, python in plan.arguments if name in given}
+
+    def complete_list_value(
+        self,
+        return_type: GraphQLList[GraphQLOutputType],
+        field_details_list: FieldDetailsList,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> AwaitableOrValue[list[Any]]:
+        if self.plans is not None and type(result) in (list, tuple) and len(result) > 1:
+            complete = self.completer(return_type.of_type, field_details_list)
+            if complete is not None:
+                try:
+                    return [complete(item) for item in result]
+                except Exception:  # noqa: S110 - graphql-core's path below answers it, errors and all
+                    pass
+        return super().complete_list_value(return_type, field_details_list, info, path, result, position_context)
+
+    def body(self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList) -> Complete | None:
+        """The function completing an object of `object_type` for this selection, or None where a field
+        of it (or of an object under it) is not plain."""
+        key = (object_type, id(field_details_list))
+        if key not in self.bodies:
+            self.bodies[key] = (field_details_list, self.build_body(object_type, field_details_list))
+        return self.bodies[key][1]
+
+    def build_body(self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList) -> Complete | None:
+        if object_type.is_type_of is not None:
+            return None
+        collected = self.collect_subfields(object_type, field_details_list)
+        if collected.new_defer_usages or collected.forbidden_directive_instances:
+            return None
+        steps: list[tuple[str, Callable[[Any], Any], Complete]] = []
+        for key, fields in collected.grouped_field_set.items():
+            name = fields[0].node.name.value
+            if name == "__typename":
+                steps.append((key, _typename(object_type.name), _identity))
+                continue
+            plan = self.plan_of(object_type, name)
+            read = None if plan is None else self.reader(plan, fields[0])
+            complete = None if plan is None else self.completer(plan.field.type, fields)
+            if read is None or complete is None:
+                return None
+            steps.append((key, read, complete))
+        return _body(steps)
+
+    def reader(self, plan: PlainField, details: FieldDetails) -> Callable[[Any], Any] | None:
+        """Reads the field's value from its parent; a method's arguments are coerced once, here (None
+        when they do not coerce: graphql-core's path reports that)."""
+        method = plan.method
+        if method is None:
+            if plan.read is getattr:
+                return attrgetter(plan.attribute)
+            read, attribute = plan.read, plan.attribute
+            return lambda source: read(source, attribute)
+        try:
+            arguments = self.arguments(plan, details)
+        except Exception:  # reported by graphql-core's path
+            return None
+        return lambda source: method(source, **arguments)
+
+    def completer(self, kind: GraphQLOutputType, fields: FieldDetailsList) -> Complete | None:
+        non_null = is_non_null_type(kind)
+        nullable = get_nullable_type(kind)
+        if is_leaf_type(nullable):
+            return _leaf(nullable, non_null)
+        if is_list_type(nullable):
+            item = self.completer(nullable.of_type, fields)
+            return None if item is None else _list(item, non_null)
+        if is_object_type(nullable):
+            body = self.body(nullable, fields)
+            return None if body is None else _object(body, non_null)
+        return None  # an interface or a union: graphql-core resolves the runtime type

@@ -23,7 +23,7 @@ from tortoise.connection import connections
 
 from backstock import rules
 from backstock.models import Product
-from backstock.resolvers.catalog import ProductView, views_of, with_counts
+from backstock.resolvers.catalog import ProductView, views_in
 from backstock.resolvers.errors import BadUserInput
 from backstock.resolvers.groups import Terms
 
@@ -165,8 +165,7 @@ async def product_views(page: ReportPage[Any], store: Terms) -> dict[int, Produc
     ids = [row.product_id for row in page.rows]
     if not ids:
         return {}
-    found = await with_counts(Product.filter(id__in=ids), page.stock_id)
-    return {view.product.id: view for view in views_of(found, store, page.stock_id)}
+    return {view.product.id: view for view in await views_in(Product.filter(id__in=ids), store, page.stock_id)}
 
 
 def instant(value: Any) -> datetime | None:
