@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from tortoise import migrations
 
 from backstock.migrations._dialect_sql import DialectSQL
@@ -126,43 +128,27 @@ def postgres_trigger(name: str, event: str, table: str, tables: str, body: str) 
 
 
 BEFORE_AFTER = 'REFERENCING OLD TABLE AS "before" NEW TABLE AS "after"'
+
+
+def postgres_row_triggers(prefix: str, table: str, moves: Callable[[list[tuple[str, int]]], str]) -> list[str]:
+    """`table`'s insert, delete and update triggers: each moves its transition tables' rows, added
+    ones counted in, removed ones out (an update: the new rows in, the old ones out)."""
+    return [
+        *postgres_trigger(
+            f"{prefix}_insert", "INSERT", table, 'REFERENCING NEW TABLE AS "added"', moves([("added", 1)])
+        ),
+        *postgres_trigger(
+            f"{prefix}_delete", "DELETE", table, 'REFERENCING OLD TABLE AS "removed"', moves([("removed", -1)])
+        ),
+        *postgres_trigger(f"{prefix}_update", "UPDATE", table, BEFORE_AFTER, moves([("after", 1), ("before", -1)])),
+    ]
+
+
 POSTGRES = [
     TABLE,
     BACKFILL,
-    *postgres_trigger(
-        "on_hand_item_insert",
-        "INSERT",
-        "source_item",
-        'REFERENCING NEW TABLE AS "added"',
-        postgres_items([("added", 1)]),
-    ),
-    *postgres_trigger(
-        "on_hand_item_delete",
-        "DELETE",
-        "source_item",
-        'REFERENCING OLD TABLE AS "removed"',
-        postgres_items([("removed", -1)]),
-    ),
-    *postgres_trigger(
-        "on_hand_item_update", "UPDATE", "source_item", BEFORE_AFTER, postgres_items([("after", 1), ("before", -1)])
-    ),
-    *postgres_trigger(
-        "on_hand_link_insert",
-        "INSERT",
-        "stock_source",
-        'REFERENCING NEW TABLE AS "added"',
-        postgres_links([("added", 1)]),
-    ),
-    *postgres_trigger(
-        "on_hand_link_delete",
-        "DELETE",
-        "stock_source",
-        'REFERENCING OLD TABLE AS "removed"',
-        postgres_links([("removed", -1)]),
-    ),
-    *postgres_trigger(
-        "on_hand_link_update", "UPDATE", "stock_source", BEFORE_AFTER, postgres_links([("after", 1), ("before", -1)])
-    ),
+    *postgres_row_triggers("on_hand_item", "source_item", postgres_items),
+    *postgres_row_triggers("on_hand_link", "stock_source", postgres_links),
     *postgres_trigger("on_hand_source_update", "UPDATE", "source", BEFORE_AFTER, _postgres_moves(SOURCES_FLIPPED)),
     *(
         statement
