@@ -51,9 +51,10 @@ async def test_backorder_rows_count_waiting_units_orders_and_incoming(api: Api) 
     await api.create_product("MUG", quantity=1, backorders=NOTIFY)
     await api.create_product("CUP", quantity=0, backorders=NOTIFY)
     await api.create_product("BAG", quantity=5, backorders=NOTIFY)
+    await api.create_product("HAT", quantity=5, backorders=NOTIFY)  # ordered, nothing waits: no row
     first = (await api.checkout(("MUG", 3), ("CUP", 1)))["number"]
     await api.checkout(("MUG", 2))
-    await api.checkout(("BAG", 2))
+    await api.checkout(("BAG", 2), ("HAT", 5))
     await api.checkout(("CUP", 1), ("MUG", 1))
     # BAG's first order took units on hand: only the second, with 1 unit waiting, counts.
     bag = (await api.checkout(("BAG", 4)))["number"]
