@@ -91,16 +91,19 @@ async def test_the_endpoints_need_an_admin_key_and_a_valid_days(api: Api) -> Non
 
 async def test_the_cli_writes_the_same_csv_to_stdout_or_a_file(api: Api, settings: Settings, tmp_path: Path) -> None:
     await waiting(api, ("MUG", 2))
-    for name, days in (("demand", ["--days", "7"]), ("low-stock", []), ("backorders", [])):
-        query = "?days=7" if days else ""
+    for name, window in (("demand", ["--days", "7"]), ("low-stock", []), ("backorders", [])):
+        query = "?days=7" if window else ""
         over_http = (await api.client.get(f"/reports/{name}.csv{query}", headers=ADMIN)).text
-        status, out, err = await cli("export-report", name, *days, database_url=settings.database_url)
+        status, out, err = await cli("export-report", name, *window, database_url=settings.database_url)
         assert (status, err) == (0, "")
         assert out == over_http and rows(out)[1][0] == "MUG", name
     file = tmp_path / "backorders.csv"
     status, out, _ = await cli("export-report", "backorders", "--output", str(file), database_url=settings.database_url)
     assert (status, out) == (0, "")
     assert rows(file.read_text())[1][:2] == ["MUG", "2"]
-    for days in ("0", "366"):
-        status, _, err = await cli("export-report", "demand", "--days", days, database_url=settings.database_url)
-        assert (status, err.strip()) == (2, f"backstock: export-report: --days must be between 1 and 365, got {days}")
+    for refused in ("0", "366"):
+        status, _, err = await cli("export-report", "demand", "--days", refused, database_url=settings.database_url)
+        assert (status, err.strip()) == (
+            2,
+            f"backstock: export-report: --days must be between 1 and 365, got {refused}",
+        )
