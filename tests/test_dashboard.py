@@ -14,6 +14,7 @@ from starlette.applications import Starlette
 
 from backstock.models import ApiKeyRole, Order, OutboxMessage, OutboxStatus
 from backstock.resolvers.keys import Access
+from backstock.resolvers.overview import INCOMING_ROWS
 from backstock.settings import Settings
 from backstock.web import dashboard, session
 from backstock.web.charts import bar_chart
@@ -219,6 +220,24 @@ async def test_the_page_shows_outbox_health_incoming_purchase_orders_and_charts(
     assert by_day[(day_before.isoformat(), "units ordered")] == 1
     assert sum(by_day.values()) == 11
     assert order["hasBackorders"]
+
+
+async def test_the_incoming_section_shows_the_20_purchase_orders_expected_soonest(api: Api) -> None:
+    await api.create_product("MUG")
+    for index in range(INCOMING_ROWS + 1):
+        number = f"PO-{index:02d}"
+        await create(api, number, expectedDate=f"2030-02-{28 - index:02d}")
+        await act(api, "submitPurchaseOrder", number)
+    await create(api, "PO-DRAFT", expectedDate="2030-01-01")
+
+    response = await open_dashboard(api)
+
+    incoming = re.search(r'<section class="card incoming".*?</section>', response.text, flags=re.DOTALL)
+    assert incoming is not None
+    cells = _Page(incoming.group(0)).cells
+    numbers = [cells[start] for start in range(0, len(cells), 5)]
+    assert numbers == [f"PO-{index:02d}" for index in range(INCOMING_ROWS, 0, -1)]
+    assert f"The {INCOMING_ROWS} expected soonest of {INCOMING_ROWS + 1}." in incoming.group(0)
 
 
 async def test_report_sections_show_escaped_rows_and_their_csv_link(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:

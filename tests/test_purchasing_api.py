@@ -10,6 +10,7 @@ import pytest
 from harness.graphql import ADMIN_TOKEN
 from harness.mailserver import MailServer
 from tests.api import Api
+from tests.test_rules_reports import SUPPLIER_CASES
 
 NOTIFY = "ALLOW_QTY_BELOW_ZERO_AND_NOTIFY"
 PO_FIELDS = "number status expectedDate source supplier { code } lines { sku quantityOrdered quantityReceived }"
@@ -260,18 +261,57 @@ async def test_suppliers_are_upserted_by_code_and_named_by_purchase_orders(api: 
 
 
 @pytest.mark.parametrize(
-    ("change", "field"),
-    [
-        ({"code": "acme"}, "code"),
-        ({"leadTimeDays": -1}, "leadTimeDays"),
-        ({"email": "po@acme.example\r\nBcc: x@evil.example"}, "email"),
-        ({"email": "not-an-email"}, "email"),
-        ({"name": ""}, "name"),
-    ],
+    ("code", "email", "lead_time_days", "fields"), list(SUPPLIER_CASES.values()), ids=list(SUPPLIER_CASES)
 )
-async def test_bad_suppliers_are_refused_naming_the_field(api: Api, change: dict[str, Any], field: str) -> None:
-    error = await api.error(SUPPLIER, {"input": {"code": "ACME", "name": "Acme"} | change})
-    assert (error["extensions"]["code"], error["extensions"]["field"]) == ("BAD_USER_INPUT", field)
+async def test_suppliers_are_checked_over_http_as_the_rule_says(
+    api: Api, code: str, email: str | None, lead_time_days: int | None, fields: list[str]
+) -> None:
+    """The rule's table, through `upsertSupplier`: a valid supplier is stored as given, an invalid
+    one refused naming its first wrong field, and nothing is stored."""
+    given = {"code": code, "name": "Acme", "email": email, "leadTimeDays": lead_time_days}
+    body = await api.post(SUPPLIER, {"input": given}, token=ADMIN_TOKEN)
+    stored = (await api.data("{ suppliers { code name email leadTimeDays } }"))["suppliers"]
+    if not fields:
+        assert "errors" not in body, body
+        assert body["data"]["upsertSupplier"] == given
+        assert stored == [given]
+        return
+    error = body["errors"][0]
+    assert (error["extensions"]["code"], error["extensions"]["field"]) == ("BAD_USER_INPUT", fields[0])
+    assert stored == []
+
+
+async def test_a_supplier_without_a_name_is_refused(api: Api) -> None:
+    error = await api.error(SUPPLIER, {"input": {"code": "ACME", "name": ""}})
+    assert (error["extensions"]["code"], error["extensions"]["field"]) == ("BAD_USER_INPUT", "name")
+
+
+NAMING_A_SUPPLIER = {
+    "createProduct": 'createProduct(input: {sku: "CUP", name: "Cup", price: "1.00", supplier: $c}) { sku }',
+    "updateProduct": 'updateProduct(sku: "MUG", input: {name: "Lost", supplier: $c}) { sku }',
+    "createPurchaseOrder": (
+        'createPurchaseOrder(input: {number: "PO-1", supplier: $c, expectedDate: "2030-01-10", '
+        'lines: [{sku: "MUG", quantity: 1}]}) { number }'
+    ),
+    "draftSupplierBatches": "draftSupplierBatches(supplier: $c) { number }",
+}
+
+
+@pytest.mark.parametrize("code", ["NOPE", "acme", "ACME ", ""])
+@pytest.mark.parametrize("mutation", list(NAMING_A_SUPPLIER))
+async def test_an_unknown_supplier_code_anywhere_is_refused_naming_supplier(api: Api, mutation: str, code: str) -> None:
+    await api.data(SUPPLIER, {"input": {"code": "ACME", "name": "Acme", "leadTimeDays": 1}})
+    await api.create_product("MUG", backorders=NOTIFY)
+    await api.checkout(("MUG", 2))  # something a batch would order
+    error = await api.error(f"mutation($c: String) {{ {NAMING_A_SUPPLIER[mutation]} }}", {"c": code})
+    assert (error["extensions"]["code"], error["extensions"]["field"]) == ("BAD_USER_INPUT", "supplier")
+    listed = await api.data(
+        "{ products { edges { node { sku name supplier { code } } } } purchaseOrders { totalCount } }"
+    )
+    assert [edge["node"] for edge in listed["products"]["edges"]] == [
+        {"sku": "MUG", "name": "Product MUG", "supplier": None}
+    ]
+    assert listed["purchaseOrders"]["totalCount"] == 0
 
 
 async def test_a_product_names_its_supplier_and_an_update_clears_or_keeps_it(api: Api) -> None:

@@ -84,17 +84,26 @@ async def test_the_endpoints_need_an_admin_key_and_a_valid_days(api: Api) -> Non
     for days in ("0", "366", "x", "-1"):
         response = await api.client.get(f"/reports/demand.csv?days={days}", headers=ADMIN)
         assert (response.status_code, "days" in response.text) == (400, True)
+    for days in ("1", "365"):
+        response = await api.client.get(f"/reports/demand.csv?days={days}", headers=ADMIN)
+        assert (response.status_code, response.headers["content-type"]) == (200, "text/csv; charset=utf-8")
 
 
 async def test_the_cli_writes_the_same_csv_to_stdout_or_a_file(api: Api, settings: Settings, tmp_path: Path) -> None:
     await waiting(api, ("MUG", 2))
-    over_http = (await api.client.get("/reports/demand.csv?days=7", headers=ADMIN)).text
-    status, out, err = await cli("export-report", "demand", "--days", "7", database_url=settings.database_url)
-    assert (status, err) == (0, "")
-    assert out == over_http
+    for name, window in (("demand", ["--days", "7"]), ("low-stock", []), ("backorders", [])):
+        query = "?days=7" if window else ""
+        over_http = (await api.client.get(f"/reports/{name}.csv{query}", headers=ADMIN)).text
+        status, out, err = await cli("export-report", name, *window, database_url=settings.database_url)
+        assert (status, err) == (0, "")
+        assert out == over_http and rows(out)[1][0] == "MUG", name
     file = tmp_path / "backorders.csv"
     status, out, _ = await cli("export-report", "backorders", "--output", str(file), database_url=settings.database_url)
     assert (status, out) == (0, "")
     assert rows(file.read_text())[1][:2] == ["MUG", "2"]
-    status, _, err = await cli("export-report", "demand", "--days", "0", database_url=settings.database_url)
-    assert (status, err.strip()) == (2, "backstock: export-report: --days must be between 1 and 365, got 0")
+    for refused in ("0", "366"):
+        status, _, err = await cli("export-report", "demand", "--days", refused, database_url=settings.database_url)
+        assert (status, err.strip()) == (
+            2,
+            f"backstock: export-report: --days must be between 1 and 365, got {refused}",
+        )

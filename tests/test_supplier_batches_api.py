@@ -73,6 +73,12 @@ async def test_one_draft_per_supplier_with_each_suggestion_and_products_without_
             "lines": [{"sku": "NUT", "quantityOrdered": 4}],
         },
     ]
+    # Each line is the product's suggestion in the demand report over the batches' 30 days.
+    report = await api.data("{ demandReport(days: 30) { rows { product { sku } suggestedReorderQuantity } } }")
+    suggested = {row["product"]["sku"]: row["suggestedReorderQuantity"] for row in report["demandReport"]["rows"]}
+    lines = {line["sku"]: line["quantityOrdered"] for po in found for line in po["lines"]}
+    assert lines == {sku: units for sku, units in suggested.items() if units and sku != "LOOSE"}
+    assert suggested["LOOSE"] == 9
 
 
 async def test_batches_count_sales_of_the_last_30_days_and_every_waiting_unit(api: Api) -> None:
@@ -103,6 +109,20 @@ async def test_an_existing_draft_is_updated_never_duplicated(api: Api) -> None:
     await api.data(SUBMIT, {"n": second[0]["number"]})
     # The open purchase order now covers every waiting unit: nothing left to batch.
     assert await drafts(api) == []
+
+
+async def test_a_draft_made_by_hand_for_the_supplier_is_the_one_updated(api: Api) -> None:
+    await supplier(api, "ACME", lead=4)
+    await product(api, "MUG", "ACME")
+    await product(api, "CUP", None)
+    await api.checkout(("MUG", 2))
+    lines = [{"sku": "CUP", "quantity": 7}]
+    await api.data(CREATE, {"input": {"number": "MINE", "supplier": "ACME", "expectedDate": day(60), "lines": lines}})
+
+    (po,) = await drafts(api)
+
+    assert (po["number"], po["expectedDate"], po["lines"]) == ("MINE", day(4), [{"sku": "MUG", "quantityOrdered": 3}])
+    assert (await api.data("{ purchaseOrders { totalCount } }"))["purchaseOrders"]["totalCount"] == 1
 
 
 async def test_an_unknown_supplier_is_refused_naming_it(api: Api) -> None:
@@ -145,7 +165,9 @@ async def test_submitting_emails_the_supplier_text_html_and_the_csv_once(api: Ap
     assert list(csv.reader(io.StringIO(content))) == [["sku", "quantity"], ["CUP", "2"], ["MUG", "3"]]
 
 
-async def test_a_supplier_without_email_is_refused_and_no_supplier_opens_silently(api: Api) -> None:
+async def test_a_supplier_without_email_is_refused_and_no_supplier_opens_silently(
+    api: Api, mail_server: MailServer
+) -> None:
     await supplier(api, "MUTE")
     await product(api, "MUG", "MUTE")
     await api.checkout(("MUG", 1))
@@ -159,6 +181,8 @@ async def test_a_supplier_without_email_is_refused_and_no_supplier_opens_silentl
     )
     assert (await api.data(SUBMIT, {"n": "LOCAL"}))["submitPurchaseOrder"]["status"] == "OPEN"
     assert await OutboxMessage.filter(kind="purchase_order").count() == 0
+    await api.send_mail()
+    assert not [m for m in mail_server.messages if "LOCAL" in str(m["Subject"]) or po["number"] in str(m["Subject"])]
 
 
 async def test_the_cron_command_drafts_the_batches(api: Api, settings: Settings) -> None:
