@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
+from tortoise.connection import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Subquery
 from tortoise.functions import Count
@@ -209,11 +211,26 @@ def counted(query: QuerySet[Product] | None, channel: str) -> ValuesQuery[Litera
 
 
 async def _count_in_channel(query: QuerySet[Product] | None, channel: str | None) -> tuple[int, int]:
+    """The whole catalog's count (every unfiltered listing asks it) is sent as built once (`_catalog_count`)."""
     code = DEFAULT_CODE if channel is None else channel
-    row = await counted(query, code)
-    if not row or row[0]["channel_stock"] is None:
+    if query is None:
+        connection = connections.get("default")
+        dialect = connection.capabilities.dialect
+        _, rows = await connection.execute_query(_catalog_count(dialect), [code, CATALOG_SIZE_ID])
+        found = [(row[0], row[1]) for row in rows]
+    else:
+        found = [(row["total"], row["channel_stock"]) for row in await counted(query, code)]
+    if not found or found[0][1] is None:
         raise BadUserInput(f"channel: no sales channel {code!r}", field="channel")
-    return int(row[0]["total"]), int(row[0]["channel_stock"])
+    return int(found[0][0]), int(found[0][1])
+
+
+@functools.cache
+def _catalog_count(dialect: str) -> str:
+    """`counted`'s statement for the whole catalog, the channel's code and the count row's id as parameters
+    (in that order): tortoise built it anew per listing (pypika, a subquery, 4% of a listing's CPU). Built
+    for the database in use; the dialect keys the cache."""
+    return counted(None, DEFAULT_CODE).sql()
 
 
 async def _list_by_rules(
