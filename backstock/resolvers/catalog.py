@@ -6,7 +6,7 @@ import base64
 import binascii
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import InitVar, dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
@@ -37,7 +37,7 @@ from backstock.resolvers.groups import Terms, checked_caps, group_view
 from backstock.resolvers.inventory import Counts, stock_of_channel
 from backstock.resolvers.preordered import preorder_of
 from backstock.resolvers.product_filter import ProductCriteria
-from backstock.resolvers.product_rows import ProductRow, StoredProduct, page_rows, product_rows
+from backstock.resolvers.product_rows import OwnSettings, ProductRow, StoredProduct, page_rows, product_rows
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,7 @@ class ProductView:
     store: Terms
     stock_id: int
     preordered: int = 0  # units pre-ordered so far (all stocks) while the product holds a pre-order
+    known_view: InitVar[rules.GroupView | None] = None  # `group_view(store, product)`, when the caller has it
     preorder: rules.Preorder | None = field(init=False)  # while its release date is ahead of the store's today
     settings: rules.StockSettings = field(init=False)
     caps: rules.CapSettings = field(init=False)
@@ -65,24 +66,20 @@ class ProductView:
     level: rules.StockLevel = field(init=False)
     availability: rules.Availability = field(init=False)
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, known_view: rules.GroupView | None) -> None:
         level, today = self.counts.level, self.store.today
         stored = preorder_of(self.product, self.preordered)
         preorder = stored if rules.is_preorder_active(stored, today) else None
-        view = group_view(self.store, self.product)
-        derived = {
-            "preorder": preorder,
-            "settings": view.settings,
-            "caps": view.caps,
-            "may_backorder": view.may_backorder,
-            "group_settings": view.group_settings,
-            "level": level,
-            "availability": rules.preorder_availability(
-                view.group_settings, level, preorder, today, view.may_backorder
-            ),
-        }
-        for name, value in derived.items():
-            object.__setattr__(self, name, value)  # the documented way to set a frozen dataclass's own fields
+        view = group_view(self.store, self.product) if known_view is None else known_view
+        available = rules.preorder_availability(view.group_settings, level, preorder, today, view.may_backorder)
+        # The documented way to set a frozen dataclass's own fields.
+        object.__setattr__(self, "preorder", preorder)
+        object.__setattr__(self, "settings", view.settings)
+        object.__setattr__(self, "caps", view.caps)
+        object.__setattr__(self, "may_backorder", view.may_backorder)
+        object.__setattr__(self, "group_settings", view.group_settings)
+        object.__setattr__(self, "level", level)
+        object.__setattr__(self, "availability", available)
 
     @property
     def is_low_stock(self) -> bool:
@@ -119,7 +116,16 @@ class Page:
 
 
 def views_of(rows: Iterable[ProductRow], store: Terms, stock_id: int) -> list[ProductView]:
-    return [ProductView(row, row.counts, store, stock_id, row.preordered) for row in rows]
+    """The group's view of the product's settings is worked out once per `OwnSettings`: a page's rows that
+    store the same settings share one (`product_rows.page_rows`)."""
+    known: dict[OwnSettings, rules.GroupView] = {}
+    views: list[ProductView] = []
+    for row in rows:
+        view = known.get(row.own)
+        if view is None:
+            view = known[row.own] = group_view(store, row)
+        views.append(ProductView(row, row.counts, store, stock_id, row.preordered, view))
+    return views
 
 
 async def views_in(query: QuerySet[Product], store: Terms, stock_id: int) -> list[ProductView]:
