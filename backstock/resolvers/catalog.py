@@ -147,8 +147,12 @@ async def get_product(sku: str, store: Terms, channel: str | None = None) -> Pro
     return view
 
 
+_URL_SAFE = bytes.maketrans(b"+/", b"-_")
+
+
 def encode_cursor(product_id: int) -> str:
-    return base64.urlsafe_b64encode(f"product:{product_id}".encode()).decode()
+    """`base64.urlsafe_b64encode`'s own two steps, without its two Python frames (a listing encodes 100)."""
+    return binascii.b2a_base64(f"product:{product_id}".encode(), newline=False).translate(_URL_SAFE).decode()
 
 
 def decode_cursor(cursor: str) -> int:
