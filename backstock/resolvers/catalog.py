@@ -72,14 +72,16 @@ class ProductView:
         preorder = stored if rules.is_preorder_active(stored, today) else None
         view = group_view(self.store, self.product) if known_view is None else known_view
         available = rules.preorder_availability(view.group_settings, level, preorder, today, view.may_backorder)
-        # The documented way to set a frozen dataclass's own fields.
-        object.__setattr__(self, "preorder", preorder)
-        object.__setattr__(self, "settings", view.settings)
-        object.__setattr__(self, "caps", view.caps)
-        object.__setattr__(self, "may_backorder", view.may_backorder)
-        object.__setattr__(self, "group_settings", view.group_settings)
-        object.__setattr__(self, "level", level)
-        object.__setattr__(self, "availability", available)
+        # A frozen dataclass's own fields, set in one step where `object.__setattr__` took one call each.
+        self.__dict__.update(
+            preorder=preorder,
+            settings=view.settings,
+            caps=view.caps,
+            may_backorder=view.may_backorder,
+            group_settings=view.group_settings,
+            level=level,
+            availability=available,
+        )
 
     @property
     def is_low_stock(self) -> bool:
