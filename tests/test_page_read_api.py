@@ -56,6 +56,8 @@ PRODUCTS: dict[str, tuple[str, str, int, bool, dict[str, Any], str | None]] = {
         None,
     ),
     "PRE": ("Pré-commande", "99.99", 0, True, {}, None),
+    # Stores what PLAIN stores but for its last setting and a cap: rows share their settings only when equal.
+    "FEW": ("Few left", "10.00", 3, True, {"onlyXLeftThreshold": 5, "maxBackorderQuantityPerCustomer": 4}, None),
 }
 
 
@@ -81,6 +83,7 @@ async def test_the_listing_page_shows_every_product_as_product_does(api: Api) ->
     assert listed["UNMANAGED"]["stockSettings"]["overridden"] == ["manageStock", "backorders"]
     assert listed["PRE"]["preorder"] == {**preorder, "preorderedQuantity": 3}
     assert listed["PLAIN"]["reservedQuantity"] == 2
+    assert (listed["FEW"]["onlyXLeft"], listed["PLAIN"]["onlyXLeft"]) == (3, None)
 
     after = (await api.data(LISTING, {"after": edges[0]["cursor"]}))["products"]["edges"]
     assert [edge["node"] for edge in after] == [edge["node"] for edge in edges[1:]]
@@ -89,4 +92,9 @@ async def test_the_listing_page_shows_every_product_as_product_does(api: Api) ->
     # must be alike, types included (their repr shows them).
     stock_id = await stock_of_channel(None)
     by_values = await product_rows(Product.all().order_by("id"), stock_id)
-    assert [repr(row) for row in await page_rows(stock_id, None, 100)] == [repr(row) for row in by_values]
+    page = await page_rows(stock_id, None, 100)
+    assert [repr(row) for row in page] == [repr(row) for row in by_values]
+    # Rows storing the same settings share them, so the views derive them once per page.
+    own = {row.sku: row.own for row in page}
+    assert own["PLAIN"] is own["TEA"] is own["PRE"]
+    assert len({id(settings) for settings in own.values()}) == 5

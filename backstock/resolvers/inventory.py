@@ -61,8 +61,12 @@ class Counts:
     @classmethod
     def of(cls, values: Mapping[str, Any], reserved: int) -> Counts:
         """From the values of a row annotated with `counters`."""
-        held = values["held"]
-        return cls(int(values["on_hand"]), None if held is None else int(held), reserved, bool(values["any_in_stock"]))
+        return cls.read(values["on_hand"], values["held"], reserved, values["any_in_stock"])
+
+    @classmethod
+    def read(cls, on_hand: Any, held: Any, reserved: int, any_in_stock: Any) -> Counts:
+        """From the stored values of `counters`' three columns, as the database returns them."""
+        return cls(int(on_hand), None if held is None else int(held), reserved, bool(any_in_stock))
 
 
 # The `default` channel never leaves the `default` stock, which is never removed (upsertStock

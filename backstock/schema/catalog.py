@@ -211,11 +211,18 @@ class Product:
 
     @classmethod
     def of(cls, view: ProductView, access: Access) -> Product:
-        product, available = view.product, view.availability
-        counted = (view.counts.held or 0, view.counts.reserved, available.backordered, view.counts.in_stock)
-        admin: dict[str, Any] = dict(zip(ADMIN_VALUES, (*counted, view.is_low_stock), strict=True))
-        if not access.is_admin:
-            admin = {name: access.admin_refusal() for name in admin}
+        product, available, counts = view.product, view.availability, view.counts
+        if access.is_admin:
+            admin: tuple[Any, ...] = (
+                counts.held or 0,
+                counts.reserved,
+                available.backordered,
+                counts.in_stock,
+                view.is_low_stock,
+            )
+        else:
+            admin = tuple(access.admin_refusal() for _ in ADMIN_VALUES)
+        quantity, reserved, backordered, in_stock, low = admin
         return cls(
             view=view,
             sku=product.sku,
@@ -225,7 +232,11 @@ class Product:
             is_salable=available.is_salable,
             salable_quantity=available.salable_quantity,
             only_x_left=available.only_x_left,
-            **admin,
+            quantity=quantity,
+            reserved_quantity=reserved,
+            backordered_quantity=backordered,
+            in_stock=in_stock,
+            is_low_stock=low,
         )
 
 

@@ -9,8 +9,9 @@ object and argument conversion), a GraphQLResolveInfo built per field, two `is_a
 some fifty Python calls for one attribute read (docs/performance.md). Two short paths skip them:
 
 - a list of two or more items of plain objects (a listing's edges and their products) or plain leaves
-  is completed by one function per item type and selection, built once per request: each field read
-  and serialized with graphql-core's own serializer, nested objects and lists the same way. It only
+  is completed by one function per item type and selection, built once per request from one step per
+  field (`plain_steps`: read and serialized in one call where graphql-core's serializer would return the
+  value as it is, else by that serializer), nested objects and lists the same way. It only
   reads, and gives up (raises) at anything unusual: an error or an exception as a value, a null at a
   non-null field, a value that is not a `list` or `tuple` where a list is due, a serializer's refusal.
   graphql-core then completes that same list its own way and answers with the errors at their paths,
@@ -33,6 +34,7 @@ installed every field takes the full path; with an exception handler, methods do
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from operator import attrgetter
 from typing import Any, NamedTuple
@@ -54,17 +56,25 @@ from graphql import (
 )
 from graphql.execution.collect_fields import FieldDetails, FieldDetailsList
 from graphql.execution.values import get_argument_values
-from graphql.pyutils import AwaitableOrValue, Path, Undefined, UndefinedType
+from graphql.pyutils import AwaitableOrValue, Path, UndefinedType
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.arguments import StrawberryArgument
 from strawberry.types.base import StrawberryOptional
 from strawberry.types.field import StrawberryField
 
+from backstock.schema.plain_steps import (
+    Complete,
+    Read,
+    leaf_step,
+    nested_step,
+    plain_list,
+    plain_object,
+    typename_step,
+)
+
 # strawberry converts arguments of these types (or None) to themselves (`convert_argument`).
 SCALAR_ARGUMENTS = (int, str, bool, float)
-
-Complete = Callable[[Any], Any]
 
 
 class PlainField(NamedTuple):
@@ -136,67 +146,7 @@ def _plan(field: GraphQLField, methods: bool) -> PlainField | None:
     return plan._replace(method=method, arguments=arguments)
 
 
-class _GiveUp(Exception):
-    """A value the short path does not complete itself (a null at a non-null field, a list that is not one)."""
-
-
-def _leaf(kind: GraphQLLeafType, non_null: bool) -> Complete:
-    coerce = kind.coerce_output_value
-
-    def complete(value: Any) -> Any:
-        if value is None:
-            if non_null:
-                raise _GiveUp
-            return None
-        if isinstance(value, Exception):
-            raise value
-        coerced = coerce(value)
-        if coerced is None or coerced is Undefined:
-            raise _GiveUp
-        return coerced
-
-    return complete
-
-
-def _list(item: Complete, non_null: bool) -> Complete:
-    def complete(value: Any) -> Any:
-        if value is None:
-            if non_null:
-                raise _GiveUp
-            return None
-        if type(value) is not list and type(value) is not tuple:
-            raise _GiveUp
-        return [item(each) for each in value]
-
-    return complete
-
-
-def _object(body: Complete, non_null: bool) -> Complete:
-    def complete(value: Any) -> Any:
-        if value is None:
-            if non_null:
-                raise _GiveUp
-            return None
-        if isinstance(value, Exception):
-            raise value
-        return body(value)
-
-    return complete
-
-
-def _typename(name: str) -> Callable[[Any], str]:
-    return lambda _: name
-
-
-def _identity(value: Any) -> Any:
-    return value
-
-
-def _body(steps: list[tuple[str, Callable[[Any], Any], Complete]]) -> Complete:
-    def complete(source: Any) -> dict[str, Any]:
-        return {key: completed(read(source)) for key, read, completed in steps}
-
-    return complete
+Steps = tuple[tuple[str, Read], ...]
 
 
 class PlainFieldExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -209,8 +159,8 @@ class PlainFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         strawberry_schema = getattr(self.schema, "_strawberry_schema", None)  # set by strawberry.Schema
         self.methods = strawberry_schema is not None and not strawberry_schema.exception_handlers
         # Per (object type, identity of the field list), as graphql-core memoizes `collect_subfields`:
-        # the list is kept beside its body so that its id is not reused during the request.
-        self.bodies: dict[tuple[GraphQLObjectType, int], tuple[FieldDetailsList, Complete | None]] = {}
+        # the list is kept beside its steps so that its id is not reused during the request.
+        self.bodies: dict[tuple[GraphQLObjectType, int], tuple[FieldDetailsList, Steps | None]] = {}
 
     def plan_of(self, parent_type: GraphQLObjectType, name: str) -> PlainField | None:
         plans = self.plans
@@ -278,35 +228,44 @@ class PlainFieldExecutor(StrawberryGraphQLCoreExecutionContext):
                     pass
         return super().complete_list_value(return_type, field_details_list, info, path, result, position_context)
 
-    def body(self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList) -> Complete | None:
-        """The function completing an object of `object_type` for this selection, or None where a field
-        of it (or of an object under it) is not plain."""
+    def body(self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList) -> Steps | None:
+        """The steps completing an object of `object_type` for this selection (key and step per field), or
+        None where a field of it (or of an object under it) is not plain."""
         key = (object_type, id(field_details_list))
         if key not in self.bodies:
             self.bodies[key] = (field_details_list, self.build_body(object_type, field_details_list))
         return self.bodies[key][1]
 
-    def build_body(self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList) -> Complete | None:
+    def build_body(self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList) -> Steps | None:
         if object_type.is_type_of is not None:
             return None
         collected = self.collect_subfields(object_type, field_details_list)
         if collected.new_defer_usages or collected.forbidden_directive_instances:
             return None
-        steps: list[tuple[str, Callable[[Any], Any], Complete]] = []
+        steps: list[tuple[str, Read]] = []
         for key, fields in collected.grouped_field_set.items():
             name = fields[0].node.name.value
             if name == "__typename":
-                steps.append((key, _typename(object_type.name), _identity))
+                steps.append((key, typename_step(object_type.name)))
                 continue
             plan = self.plan_of(object_type, name)
-            read = None if plan is None else self.reader(plan, fields[0])
-            complete = None if plan is None else self.completer(plan.field.type, fields)
-            if read is None or complete is None:
+            step = None if plan is None else self.step(plan, fields)
+            if step is None:
                 return None
-            steps.append((key, read, complete))
-        return _body(steps)
+            steps.append((key, step))
+        return tuple(steps)
 
-    def reader(self, plan: PlainField, details: FieldDetails) -> Callable[[Any], Any] | None:
+    def step(self, plan: PlainField, fields: FieldDetailsList) -> Read | None:
+        """Reads and completes the field from its parent, or None where it is not plain all the way down."""
+        read = self.reader(plan, fields[0])
+        if read is None:
+            return None
+        if plan.leaf is not None:
+            return leaf_step(read, plan.leaf, plan.non_null)
+        complete = self.completer(plan.field.type, fields)
+        return None if complete is None else nested_step(read, complete)
+
+    def reader(self, plan: PlainField, details: FieldDetails) -> Read | None:
         """Reads the field's value from its parent; a method's arguments are coerced once, here (None
         when they do not coerce: graphql-core's path reports that)."""
         method = plan.method
@@ -319,17 +278,22 @@ class PlainFieldExecutor(StrawberryGraphQLCoreExecutionContext):
             arguments = self.arguments(plan, details)
         except Exception:  # reported by graphql-core's path
             return None
-        return lambda source: method(source, **arguments)
+        return functools.partial(method, **arguments)
 
     def completer(self, kind: GraphQLOutputType, fields: FieldDetailsList) -> Complete | None:
+        """Completes a value of `kind` (a list's items, a nested object); leaves of objects are `step`s."""
         non_null = is_non_null_type(kind)
         nullable = get_nullable_type(kind)
         if is_leaf_type(nullable):
-            return _leaf(nullable, non_null)
+            return leaf_step(_identity, nullable, non_null)
         if is_list_type(nullable):
             item = self.completer(nullable.of_type, fields)
-            return None if item is None else _list(item, non_null)
+            return None if item is None else plain_list(item, non_null)
         if is_object_type(nullable):
-            body = self.body(nullable, fields)
-            return None if body is None else _object(body, non_null)
+            steps = self.body(nullable, fields)
+            return None if steps is None else plain_object(steps, non_null)
         return None  # an interface or a union: graphql-core resolves the runtime type
+
+
+def _identity(value: Any) -> Any:
+    return value
