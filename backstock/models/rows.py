@@ -13,6 +13,7 @@ their defaults as a model's `__init__` gives them (a callable's result, `auto_no
 
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -49,8 +50,10 @@ def _default(field: Field[Any]) -> Default:
     default = field.default
     if callable(default):
         return lambda _: default()
-    if default is not None:
+    if isinstance(default, int | float | str | bool | bytes):
         return lambda _: default
+    if default is not None:
+        return lambda _: copy.deepcopy(default)
     if isinstance(field, DatetimeField) and (field.auto_now_add or field.auto_now):
         return lambda now: now
     if field.has_db_default():
@@ -81,9 +84,7 @@ async def insert(model: type[Model], rows: Sequence[Values], returning: tuple[st
     columns = _columns(model)
     now = timezone.localtime()
     for row in rows:
-        for name, _, _, default in columns:
-            if name not in row:
-                row[name] = default(now)
+        completed(model, row, now)
     connection = connections.get("default")
     postgres = connection.capabilities.dialect == "postgres"
     per_statement = max(1, CHUNK_PARAMETERS // len(columns))
@@ -99,13 +100,23 @@ async def insert(model: type[Model], rows: Sequence[Values], returning: tuple[st
     return written
 
 
-def made(model: type[M], row: Values) -> M:
+def completed(model: type[Model], row: Values, now: datetime | None = None) -> Values:
+    """`row` with the defaults of the fields it lacks, as `Model.__init__` gives them (in place)."""
+    now = now or timezone.localtime()
+    for name, _, _, default in _columns(model):
+        if name not in row:
+            row[name] = default(now)
+    return row
+
+
+def made(model: type[M], row: Values, saved: bool = True) -> M:
     """The model of a row just written from `row` (completed by `insert`, with its `id` when it was read
-    back), as tortoise's own select makes one (`Model._init_from_db`), from Python values."""
+    back), as tortoise's own select makes one (`Model._init_from_db`), from Python values; with `saved`
+    false, the model `model(**row)` would make, without its `__init__`'s per-field work."""
     instance = model.__new__(model)
     meta = model._meta
     instance._partial = False
-    instance._saved_in_db = row.get(meta.pk_attr) is not None
+    instance._saved_in_db = saved and row.get(meta.pk_attr) is not None
     instance._custom_generated_pk = False
     instance._await_when_save = {}
     for name in meta.fields_db_projection:
