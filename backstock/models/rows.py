@@ -7,13 +7,13 @@ on PostgreSQL `bulk_create` sends one INSERT per row. A checkout writes seven ro
 order, line, payment, ledger row, email and two events): a tenth of its CPU went there. Here the
 statement is built once per model, row count and dialect, and every value goes through its field's
 own `to_db_value` once, the conversion and validators tortoise's writes apply. Missing fields take
-their defaults as a model's `__init__` gives them (a callable's result, `auto_now_add`'s now, the
-`db_default`, else NULL), so every insert of a model lists the same columns.
+their defaults as a model's `__init__` gives them (a callable's result, `auto_now_add`'s now, else
+NULL), a constant `db_default` as the database would (where `__init__` leaves it to the database), so
+every insert of a model lists the same columns.
 """
 
 from __future__ import annotations
 
-import copy
 import functools
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -50,16 +50,20 @@ def _default(field: Field[Any]) -> Default:
     default = field.default
     if callable(default):
         return lambda _: default()
-    if isinstance(default, int | float | str | bool | bytes):
-        return lambda _: default
     if default is not None:
-        return lambda _: copy.deepcopy(default)
+        return _constant(field, default)
     if isinstance(field, DatetimeField) and (field.auto_now_add or field.auto_now):
         return lambda now: now
     if field.has_db_default():
-        value = field.get_db_default_value()
-        return lambda _: value
+        return _constant(field, field.db_default)
     return lambda _: None
+
+
+def _constant(field: Field[Any], value: Any) -> Default:
+    """A constant default: one value shared by every row, so never a mutable one (`__init__` would copy it)."""
+    if not isinstance(value, int | float | str | bool | bytes):
+        raise TypeError(f"{field.model_field_name}: rows fills in constant defaults only, give the value")
+    return lambda _: value
 
 
 @functools.cache
