@@ -45,7 +45,7 @@ def build_schema(settings: Settings) -> Schema:
             partial(AddValidationRules, rules),
             partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
             partial(SmallDocumentParserCache, maxsize=256),
-            SmallDocumentValidationCache,
+            partial(SmallDocumentValidationCache, maxsize=256),
             partial(ExecutionTimeLimit, settings.request_timeout),
             masking,
         ],

@@ -4,27 +4,24 @@ query length, execution time, and which documents the parse and validation cache
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
-    ASTValidationRule,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
-    GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
     ValidationRule,
 )
 from graphql.validation.validate import ValidationAbortedError
-from strawberry.extensions import ParserCache, SchemaExtension
+from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 from strawberry.types.graphql import OperationType
 
 log = logging.getLogger("backstock.limits")
@@ -235,39 +232,11 @@ class SmallDocumentParserCache(ParserCache):
             yield
 
 
-class _ByText:
-    """A parsed document keyed by its text: one text always parses to the same document, and a str keeps its
-    hash, where graphql-core's nodes hash the whole tree anew (strawberry's ValidationCache keys on the
-    document: some 80 node hashes per checkout, on every request)."""
-
-    __slots__ = ("document", "text")
-
-    def __init__(self, text: str, document: DocumentNode) -> None:
-        self.text = text
-        self.document = document
-
-    def __hash__(self) -> int:
-        return hash(self.text)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _ByText) and other.text == self.text
-
-
-@functools.lru_cache(maxsize=256)
-def _validated(
-    schema: GraphQLSchema, document: _ByText, rules: tuple[type[ASTValidationRule], ...]
-) -> list[GraphQLError]:
-    from strawberry.schema.schema import validate_document  # strawberry imports it lazily too (a cycle)
-
-    return validate_document(schema, document.document, rules)
-
-
-class SmallDocumentValidationCache(SchemaExtension):
-    """Validation results kept for the last 256 documents of up to CACHED_QUERY_LENGTH characters, by text."""
+class SmallDocumentValidationCache(ValidationCache):
+    """strawberry's ValidationCache, for documents of up to CACHED_QUERY_LENGTH characters."""
 
     def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        if _cacheable(self) and context.query is not None and context.graphql_document is not None:
-            document = _ByText(context.query, context.graphql_document)
-            context.pre_execution_errors = _validated(context.schema._schema, document, context.validation_rules)
-        yield
+        if _cacheable(self):
+            yield from super().on_validate()
+        else:
+            yield
