@@ -20,7 +20,7 @@ STAMPS = {"created_at", "updated_at"}
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
 def test_defaults_are_those_of_init(model: type[Model], orm: None) -> None:
-    made = rows.made(model, rows.completed(model, {}), saved=False)
+    made = rows.made(model, rows.completed(model, {}))
     built = model()
     for name in model._meta.fields_db_projection.keys() - STAMPS:  # the time of the write, `save` sets it
         mine, theirs = getattr(made, name), getattr(built, name)

@@ -113,14 +113,13 @@ def completed(model: type[Model], row: Values, now: datetime | None = None) -> V
     return row
 
 
-def made(model: type[M], row: Values, saved: bool = True) -> M:
+def made(model: type[M], row: Values) -> M:
     """The model of a row just written from `row` (completed by `insert`, with its `id` when it was read
-    back), as tortoise's own select makes one (`Model._init_from_db`), from Python values; with `saved`
-    false, the model `model(**row)` would make, without its `__init__`'s per-field work."""
+    back), as tortoise's own select makes one (`Model._init_from_db`), from Python values."""
     instance = model.__new__(model)
     meta = model._meta
     instance._partial = False
-    instance._saved_in_db = saved and row.get(meta.pk_attr) is not None
+    instance._saved_in_db = row.get(meta.pk_attr) is not None
     instance._custom_generated_pk = False
     instance._await_when_save = {}
     for name in meta.fields_db_projection:

@@ -10,7 +10,7 @@ from tortoise.connection import connections
 from tortoise.transactions import in_transaction
 
 from backstock import rules
-from backstock.models import StoreConfig, rows
+from backstock.models import StoreConfig
 from backstock.models.catalog import STORE_CONFIG_ID
 from backstock.resolvers import promises, restate, validation
 from backstock.resolvers.errors import BadUserInput
@@ -22,13 +22,10 @@ async def load_store_config() -> StoreConfig:
 
     Every request reads it, so its statement is built by tortoise once per dialect (`config_read`)
     and the row becomes a model as tortoise's own select makes it: building the query anew cost a
-    checkout as much CPU as its stock event. A store that never saved one gets the defaults as
-    `StoreConfig(id=...)` gives them, without `Model.__init__`'s per-field work (`rows.made`)."""
+    checkout as much CPU as its stock event."""
     connection = connections.get("default")
-    found = await connection.execute_query_dict(config_read(connection.capabilities.dialect))
-    if not found:
-        return rows.made(StoreConfig, rows.completed(StoreConfig, {"id": STORE_CONFIG_ID}), saved=False)
-    return StoreConfig._init_from_db(**found[0])
+    rows = await connection.execute_query_dict(config_read(connection.capabilities.dialect))
+    return StoreConfig._init_from_db(**rows[0]) if rows else StoreConfig(id=STORE_CONFIG_ID)
 
 
 @functools.cache
