@@ -1,7 +1,7 @@
 """CPU time and statements per request, in process through the ASGI app: figures that hold on a shared machine.
 
-    .venv/bin/python -m bench.profile [listing|listing-no-total|floor|typename|checkout] [--requests 200] [--catalog 1000]
-        [--postgres postgres://...] [--top 25]
+    .venv/bin/python -m bench.profile [listing|listing-no-total|floor|typename|checkout|floor-checkout]
+        [--requests 200] [--catalog 1000] [--postgres postgres://...] [--top 25]
 
 Wall-clock rates (`bench.run`) move with whatever else the cores run; the CPU time this process
 spends per request, and the statements tortoise sends per request, do not. The data set is
@@ -11,7 +11,8 @@ wiped); requests go one at a time through httpx's ASGI transport after a warm-up
 the listing floor (`bench.floor`'s GET /products, the same page as `listing`) in the same way: the
 CPU per request a listing would cost with no GraphQL and no ORM models. `typename` asks
 `{ __typename }`: what a GraphQL request costs before any field (transport, middleware, context,
-extensions' hooks, the parser and validation caches).
+extensions' hooks, the parser and validation caches). `floor-checkout` asks the checkout floor's POST
+/checkout (`bench.floor`: the same statements without GraphQL or ORM models), the reference for `checkout`.
 """
 
 from __future__ import annotations
@@ -75,12 +76,18 @@ def request_of(client: httpx.AsyncClient, workload: str) -> Callable[[int], Awai
         response = await client.post("/graphql", json={"query": CHECKOUT, "variables": variables})
         assert response.json()["data"]["checkout"]["__typename"] == "Order", response.text[:300]
 
-    return {"checkout": checkout, "floor": at_floor, "typename": typename}.get(workload, listing)
+    async def checkout_at_floor(n: int) -> None:
+        line = {"sku": dataset.FLOOR_HOT_SKU, "quantity": 1, "email": f"shopper{n}@example.com"}
+        response = await client.post("/checkout", json=line)
+        assert response.json()["data"]["checkout"]["__typename"] == "Order", response.text[:300]
+
+    workloads = {"checkout": checkout, "floor": at_floor, "floor-checkout": checkout_at_floor, "typename": typename}
+    return workloads.get(workload, listing)
 
 
 async def profile(url: str, workload: str, requests: int, top: int, sort: str) -> None:
     settings = Settings(database_url=url, admin_token=SecretStr(ADMIN_TOKEN), dispatcher_enabled=False)
-    app = floor.create_app(settings) if workload == "floor" else create_app(settings)
+    app = floor.create_app(settings) if workload.startswith("floor") else create_app(settings)
     async with (
         LifespanManager(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client,
@@ -111,7 +118,9 @@ async def profile(url: str, workload: str, requests: int, top: int, sort: str) -
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("workload", nargs="?", default="listing", choices=[*QUERIES, "floor", "typename", "checkout"])
+    parser.add_argument(
+        "workload", nargs="?", default="listing", choices=[*QUERIES, "floor", "typename", "checkout", "floor-checkout"]
+    )
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--catalog", type=int, default=1000)
     parser.add_argument("--postgres", help="postgres:// URL of a database the profile may wipe")

@@ -45,6 +45,17 @@ def test_benchmarks_run_and_find_no_oversell(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.slow
+def test_storm_cpu_reads_each_servers_cpu_per_order() -> None:
+    command = [sys.executable, "-m", "bench.storm_cpu", "--seconds", "0.5", "--hot-stock", "2000"]
+    out = subprocess.run(command, capture_output=True, text=True, timeout=240, check=True).stdout
+    readings = [line.split() for line in out.splitlines() if "orders/s" in line]
+    assert [r[0] for r in readings] == ["graphql", "floor"]
+    for reading in readings:
+        server, load = float(reading[reading.index("server") + 1]), float(reading[reading.index("generator") + 1])
+        assert float(reading[1]) > 0 and server > 0 and load > 0, out
+
+
 async def _floor_checkout(sku: str, quantity: int, email: str) -> Any:
     """The floor's endpoint on the suite's database (tortoise is already up for the app under test)."""
     app = Starlette(routes=[Route("/checkout", floor.checkout, methods=["POST"])])

@@ -8,18 +8,17 @@ whole order with the `order` query.
 from __future__ import annotations
 
 import contextlib
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from tortoise.connection import connections
-
 from backstock import rules
 from backstock.events import audience, broker
 from backstock.events.audience import Audience
-from backstock.models import Event, EventKind, Order, OrderLine, WebhookDelivery
+from backstock.models import Event, EventKind, Order, OrderLine, WebhookDelivery, rows
 
 
 class Occurrence(NamedTuple):
@@ -96,52 +95,30 @@ async def _write(pending: _Pending) -> None:
     occurrences = [o for part in pending.parts for o in (await part(heard) if callable(part) else part)]
     if not occurrences:
         return
-    rows = [
-        Event(kind=kind, data=o.data, order_number=o.order_number, sku=o.sku, channel=o.channel)
+    events = [
+        {
+            "uid": uuid.uuid4(),
+            "kind": kind,
+            "data": o.data,
+            "order_number": o.order_number,
+            "sku": o.sku,
+            "channel": o.channel,
+        }
         for kind, o in occurrences
     ]
-    ids = await _insert(rows)
-    if {row.kind for row in rows} & broker.STOCK_KINDS:
-        await broker.announce([ids[str(row.uid)] for row in rows if row.kind in broker.STOCK_KINDS])
+    ids = {str(row["uid"]): int(row["id"]) for row in await rows.insert(Event, events, returning=("uid", "id"))}
+    if stock := [ids[str(event["uid"])] for event in events if event["kind"] in broker.STOCK_KINDS]:
+        await broker.announce(stock)
     now = datetime.now(UTC)
-    deliveries = [
-        WebhookDelivery(webhook_id=hook, event_id=ids[str(row.uid)], next_attempt_at=now)
-        for row in rows
-        for hook, kinds in heard.hooks
-        if row.kind in kinds
-    ]
-    if deliveries:
-        await WebhookDelivery.bulk_create(deliveries)
-
-
-COLUMNS = ("uid", "kind", "data", "order_number", "sku", "channel", "created_at")
-INSERT_ROWS = 1000  # 7,000 parameters a statement, under both databases' limits (32,766 and 32,767)
-
-
-async def _insert(rows: Sequence[Event]) -> dict[str, int]:
-    """Writes the events in one INSERT ... RETURNING and gives their ids by uid, to link deliveries and to
-    announce stock events (at commit, see `broker.announce`).
-
-    Hand-written because tortoise's bulk_create returns no ids and, on PostgreSQL, sends one INSERT
-    per row: a checkout's two events then cost three statements (two inserts, a read back by uid).
-    The values are converted by the model's own fields. RETURNING's row order is not promised
-    (SQLite), hence the uids; `execute_query_dict`, as tortoise's `execute_query` drops what an
-    INSERT returns on PostgreSQL.
-    """
-    connection = connections.get("default")
-    postgres = connection.capabilities.dialect == "postgres"
-    fields = Event._meta.fields_map
-    columns = ", ".join(f'"{name}"' for name in COLUMNS)
-    ids: dict[str, int] = {}
-    for start in range(0, len(rows), INSERT_ROWS):
-        chunk = rows[start : start + INSERT_ROWS]
-        values = [fields[name].to_db_value(getattr(row, name), row) for row in chunk for name in COLUMNS]
-        marks = iter(f"${n}" if postgres else "?" for n in range(1, len(values) + 1))
-        tuples = ", ".join("(" + ", ".join(next(marks) for _ in COLUMNS) + ")" for _ in chunk)
-        sql = f'INSERT INTO "event" ({columns}) VALUES {tuples} RETURNING "uid", "id"'  # noqa: S608 (no input)
-        written = await connection.execute_query_dict(sql, values)
-        ids.update((str(row["uid"]), int(row["id"])) for row in written)
-    return ids
+    await rows.insert(
+        WebhookDelivery,
+        [
+            {"webhook_id": hook, "event_id": ids[str(event["uid"])], "next_attempt_at": now}
+            for event in events
+            for hook, kinds in heard.hooks
+            if event["kind"] in kinds
+        ],
+    )
 
 
 async def order_placed(order: Order, lines: Sequence[OrderLine]) -> None:

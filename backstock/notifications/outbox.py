@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from backstock.models import OutboxMessage
+from backstock.models import OutboxMessage, rows
 
 
 @dataclass(frozen=True)
@@ -30,21 +30,21 @@ class Message:
     attachments: tuple[Attachment, ...] = ()
 
 
-def _row(message: Message) -> OutboxMessage:
-    return OutboxMessage(
-        kind=message.kind,
-        reference=message.reference,
-        recipients=list(message.recipients),
-        subject=message.subject,
-        text_body=message.text,
-        html_body=message.html,
-        unsubscribe_token=message.unsubscribe_token,
-        attachments=[vars(a) for a in message.attachments] or None,
-        next_attempt_at=datetime.now(UTC),
-    )
+def _row(message: Message, now: datetime) -> rows.Values:
+    return {
+        "kind": message.kind,
+        "reference": message.reference,
+        "recipients": list(message.recipients),
+        "subject": message.subject,
+        "text_body": message.text,
+        "html_body": message.html,
+        "unsubscribe_token": message.unsubscribe_token,
+        "attachments": [vars(a) for a in message.attachments] or None,
+        "next_attempt_at": now,
+    }
 
 
 async def enqueue(messages: Sequence[Message]) -> None:
-    """Writes the messages to the outbox; call inside the transaction of the change that causes them."""
-    if messages:
-        await OutboxMessage.bulk_create([_row(m) for m in messages])
+    """Writes the messages to the outbox in one INSERT; call inside the transaction of the change that causes them."""
+    now = datetime.now(UTC)
+    await rows.insert(OutboxMessage, [_row(m, now) for m in messages])

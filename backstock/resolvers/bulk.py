@@ -22,7 +22,7 @@ from itertools import islice
 from typing import TypeVar
 
 from backstock import rules
-from backstock.models import MovementReason, Product, Source, SourceItem, StockMovement, StoreConfig
+from backstock.models import MovementReason, Product, Source, SourceItem, StoreConfig
 from backstock.resolvers import ledger, promises, stock, validation
 from backstock.resolvers.allocation import rebalance
 from backstock.resolvers.catalog import ProductView, views_in
@@ -230,7 +230,7 @@ class _Run:
         the products changed."""
         changed: list[SourceItem] = []
         created: list[SourceItem] = []
-        movements: list[StockMovement] = []
+        movements: list[ledger.Movement] = []
         for index, target in self.targets.items():
             key = (target.product.id, target.source.id)
             item = self.items.get(key) or SourceItem(product_id=key[0], source_id=key[1])

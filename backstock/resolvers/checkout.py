@@ -33,8 +33,8 @@ from backstock.models import (
     PaymentKind,
     Product,
     StockItem,
-    StockMovement,
     StoreConfig,
+    rows,
 )
 from backstock.notifications import messages
 from backstock.notifications.outbox import enqueue
@@ -217,16 +217,18 @@ async def _place(
             raise BadUserInput(
                 f"lines: the order total {total} is more than {MAX_TOTAL}, the most one order can hold", field="lines"
             )
-        order = await Order.create(
-            number=order_number(),
-            customer_email=email,
-            customer_name=name,
-            grand_total=total,
-            idempotency_key=key,
-            request_fingerprint=fingerprint,
-            channel=where.channel,
-            stock_id=where.stock_id,
-            customer_group=store.group,
+        order = await _order(
+            {
+                "number": order_number(),
+                "customer_email": email,
+                "customer_name": name,
+                "grand_total": total,
+                "idempotency_key": key,
+                "request_fingerprint": fingerprint,
+                "channel": where.channel,
+                "stock_id": where.stock_id,
+                "customer_group": store.group,
+            }
         )
         told = await projection.promised_dates(
             where.stock_id,
@@ -238,13 +240,15 @@ async def _place(
             if view.preorder is not None:
                 release = view.preorder.release_date
                 told[view.product.id] = rules.preorder_ship_date(release, projected.get(view.product.id))
-        lines = [
+        written = [
             _line(order, d, e.item, store, told.get(e.item.product_id), views[d.sku].preorder is not None)
             for d, e in decisions
             if e
         ]
-        await OrderLine.bulk_create(lines)
-        payment = await Payment.create(order=order, kind=PaymentKind.CAPTURE, amount=total)
+        payment: rows.Values = {"order_id": order.id, "kind": PaymentKind.CAPTURE, "amount": total}
+        await rows.insert(OrderLine, written)
+        await rows.insert(Payment, [payment])
+        lines = [rows.made(OrderLine, line) for line in written]
         movements = [
             await _reserve(item, line, config)
             for line, (_, item) in zip(lines, decisions, strict=True)
@@ -253,32 +257,38 @@ async def _place(
         await ledger.record(movements)
         await enqueue([messages.order_confirmation(order, lines)])
         await events.order_placed(order, lines)
-    return OrderRecord(order, lines, [], [payment])
+    return OrderRecord(order, lines, [], [rows.made(Payment, payment)])
+
+
+async def _order(values: rows.Values) -> Order:
+    """The order row, its id read back."""
+    values["id"] = (await rows.insert(Order, [values], returning=("id",)))[0]["id"]
+    return rows.made(Order, values)
 
 
 def _line(
     order: Order, decision: rules.LineDecision, item: StockItem, store: groups.Terms, told: date | None, preorder: bool
-) -> OrderLine:
+) -> rows.Values:
     product = item.product
-    return OrderLine(
-        order=order,
-        product_id=product.id,
-        stock_id=item.stock_id,
-        sku=product.sku,
-        name=product.name,
-        price=product.price,
-        ordered=decision.requested,
-        ready=decision.in_stock,
-        backordered=decision.backordered,
-        backorder_message=decision.notice,
-        stock_tracked=rules.effective_settings(store.settings, product.overrides()).manage_stock,
-        told_ship_date=told,
-        is_preorder=preorder,
-        preorder_held=preorder,
-    )
+    return {
+        "order_id": order.id,
+        "product_id": product.id,
+        "stock_id": item.stock_id,
+        "sku": product.sku,
+        "name": product.name,
+        "price": product.price,
+        "ordered": decision.requested,
+        "ready": decision.in_stock,
+        "backordered": decision.backordered,
+        "backorder_message": decision.notice,
+        "stock_tracked": rules.effective_settings(store.settings, product.overrides()).manage_stock,
+        "told_ship_date": told,
+        "is_preorder": preorder,
+        "preorder_held": preorder,
+    }
 
 
-async def _reserve(entry: Locked, line: OrderLine, config: StoreConfig) -> StockMovement:
+async def _reserve(entry: Locked, line: OrderLine, config: StoreConfig) -> ledger.Movement:
     """The conditional update: it only applies to the reserved count the decision was made on."""
     item, before = entry.item, entry.counts
     if not await reserve(item.id, before.reserved, line.ordered):

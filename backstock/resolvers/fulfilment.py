@@ -25,8 +25,8 @@ from backstock.models import (
     Shipment,
     ShipmentLine,
     StockItem,
-    StockMovement,
     StoreConfig,
+    rows,
 )
 from backstock.resolvers import ledger, validation
 from backstock.resolvers.allocation import settle
@@ -125,7 +125,7 @@ async def ship_order(number: str, asked: Lines, sources: Sources, config: StoreC
     return shipment
 
 
-async def _ship(entry: Locked, units: int, picks: Picks, order_id: int, shipment: Shipment) -> list[StockMovement]:
+async def _ship(entry: Locked, units: int, picks: Picks, order_id: int, shipment: Shipment) -> list[ledger.Movement]:
     """Lowers reserved by `units` and each picked source item by its share: one movement per source,
     the first also carrying the reserved delta (so a one-source shipment is one movement, as ever)."""
     item = entry.item
@@ -186,11 +186,11 @@ async def cancel_units(
             await settle(entry.item, config, before, entry.counts, -ready_freed[line.id], preordered_changed=held)
     await ledger.record(movements)
     refund = sum((line.price * n for line, n in plan), Decimal(0))
-    await Payment.create(order=order, kind=PaymentKind.REFUND, amount=refund)
+    await rows.insert(Payment, [{"order_id": order.id, "kind": PaymentKind.REFUND, "amount": refund}])
     await events.order_canceled(order, lines, plan)
 
 
-async def _release(entry: Locked, units: int, order_id: int) -> StockMovement:
+async def _release(entry: Locked, units: int, order_id: int) -> ledger.Movement:
     """Lowers reserved by `units` under the stock item's lock."""
     item = entry.item
     await StockItem.filter(id=item.id).update(reserved=F("reserved") - units)

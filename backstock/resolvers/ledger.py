@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from backstock.models import MovementReason, StockMovement
+from backstock.models import MovementReason, StockMovement, rows
+
+Movement = rows.Values
+"""An unsaved stock_movement row."""
 
 
 def movement(
@@ -16,24 +19,24 @@ def movement(
     note: str | None = None,
     source_id: int | None = None,
     stock_id: int | None = None,
-) -> StockMovement:
+) -> Movement:
     """An unsaved movement; callers collect them and write all of one operation with `record`.
 
     An on-hand delta names its source, a reserved delta its stock.
     """
-    return StockMovement(
-        product_id=product_id,
-        reason=reason,
-        on_hand_delta=on_hand,
-        reserved_delta=reserved,
-        order_id=order_id,
-        shipment_id=shipment_id,
-        note=note,
-        source_id=source_id,
-        stock_id=stock_id,
-    )
+    return {
+        "product_id": product_id,
+        "reason": reason,
+        "on_hand_delta": on_hand,
+        "reserved_delta": reserved,
+        "order_id": order_id,
+        "shipment_id": shipment_id,
+        "note": note,
+        "source_id": source_id,
+        "stock_id": stock_id,
+    }
 
 
-async def record(movements: list[StockMovement]) -> None:
-    if movements:
-        await StockMovement.bulk_create(movements)
+async def record(movements: list[Movement]) -> None:
+    """One INSERT for all of them (`rows.insert`)."""
+    await rows.insert(StockMovement, movements)

@@ -14,7 +14,7 @@ from datetime import date
 from tortoise.expressions import F
 
 from backstock import rules
-from backstock.models import MovementReason, Product, Source, SourceItem, StockMovement, StoreConfig
+from backstock.models import MovementReason, Product, Source, SourceItem, StoreConfig
 from backstock.resolvers import ledger, promises, validation
 from backstock.resolvers.allocation import rebalance
 from backstock.resolvers.catalog import ProductView, get_product
@@ -23,7 +23,7 @@ from backstock.resolvers.groups import terms
 from backstock.resolvers.inventory import Locked, find_source, lock, stock_of_source
 from backstock.resolvers.lowstock import check_sources
 
-Change = Callable[[SourceItem], Awaitable[list[StockMovement]]]
+Change = Callable[[SourceItem], Awaitable[list[ledger.Movement]]]
 
 
 async def change_source_item(sku: str, source: Source, change: Change, store: StoreConfig, field: str) -> None:
@@ -52,7 +52,7 @@ def _check_fits(locked: dict[int, Locked], store: StoreConfig, field: str) -> No
 
 async def _on_hand(
     item: SourceItem, delta: int, reason: MovementReason, note: str | None, field: str
-) -> list[StockMovement]:
+) -> list[ledger.Movement]:
     if not delta:
         return []
     validation.counters_fit(rules.StockSettings(), rules.StockLevel(item.quantity + delta, 0), field)
@@ -68,7 +68,7 @@ async def set_stock_quantity(
     validation.not_negative(quantity, "quantity")
     where = await find_source(source)
 
-    async def count(item: SourceItem) -> list[StockMovement]:
+    async def count(item: SourceItem) -> list[ledger.Movement]:
         return await _on_hand(item, quantity - item.quantity, MovementReason.STOCK_COUNT, None, "quantity")
 
     async with promises.transaction(store.stock_settings(), today):
@@ -91,7 +91,7 @@ async def add_on_hand(sku: str, delta: int, note: str | None, where: Source, sto
     """A restock or shrinkage inside the caller's transaction: adjustStock, and receivePurchaseOrder,
     whose receipts so allocate waiting lines and send emails and events exactly as a restock does."""
 
-    async def adjust(item: SourceItem) -> list[StockMovement]:
+    async def adjust(item: SourceItem) -> list[ledger.Movement]:
         not_below_zero(sku, where, item.quantity, delta)
         return await _on_hand(item, delta, MovementReason.ADJUSTMENT, note, "delta")
 
@@ -114,7 +114,7 @@ async def set_stock_status(
     """The source item's status: off, its units stop counting for its stock."""
     where = await find_source(source)
 
-    async def flag(item: SourceItem) -> list[StockMovement]:
+    async def flag(item: SourceItem) -> list[ledger.Movement]:
         await SourceItem.filter(id=item.id).update(in_stock=in_stock)
         item.in_stock = in_stock
         return []
@@ -146,7 +146,7 @@ async def set_source_item(
             )
     where = await find_source(source)
 
-    async def set_item(item: SourceItem) -> list[StockMovement]:
+    async def set_item(item: SourceItem) -> list[ledger.Movement]:
         if in_stock is not None:
             item.in_stock = in_stock
         if threshold is not None or clear_threshold:
