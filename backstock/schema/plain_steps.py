@@ -9,7 +9,7 @@ field and answers it in one call; any other value (None, an exception, a float, 
 an int out of range) goes to `leaf`, the serializer graphql-core calls, with its errors. An object's
 fields are filled by a loop in its own completion function: no comprehension frame per object.
 
-Every step only reads; `_GiveUp` or an exception from a step makes the plain-list completion hand the
+Every step only reads; `GiveUp` or an exception from a step makes the plain-list completion hand the
 whole list to graphql-core (`execution.PlainFieldExecutor.complete_list_value`).
 """
 
@@ -120,6 +120,9 @@ def typename_step(name: str) -> Read:
 
 
 def plain_object(steps: Sequence[tuple[str, Read]], non_null: bool) -> Complete:
+    """An object's fields filled by its steps; the null and exception checks are `leaf`'s, written out
+    again rather than called: one call per object is what this module exists to save."""
+
     def complete(value: Any) -> Any:
         if value is None:
             if non_null:
