@@ -128,16 +128,20 @@ async def page(
     *,
     materialized: bool = True,
     details: Callable[[], str] = lambda: "",
+    count: Callable[[], str] | None = None,
 ) -> ReportPage[R]:
     """Runs the report's one statement. `report` selects its rows with `id` and `sku`; `sort` names the
     number column it sorts by and whether descending (then SKU ascending), as `key` does in Python.
 
     `materialized` False lets the database fold `report` into both the count and the page, so an index
     in the page's order reads only the page; `details` then adds columns (`, expr AS name` over the
-    page's row `r`) computed for the page's rows only. It is called where its placeholders go."""
+    page's row `r`) computed for the page's rows only. It is called where its placeholders go.
+    `count`, called there too, is a SELECT of `total` that counts `report`'s rows without computing
+    them, for a report whose rows are too costly to compute twice or to keep (then not materialized)."""
     column, descending = sort
     body = f"report AS {'' if materialized else 'NOT '}MATERIALIZED ({report})"
     added = details()
+    counted = "SELECT COUNT(*) AS total FROM report" if count is None else count()
     where = ""
     if after is not None:
         number, sku = decode_cursor(kind, after)
@@ -149,7 +153,7 @@ async def page(
     order = f'r."{column}" {"DESC" if descending else "ASC"}, {sql.sku}'
     statement = (
         f"WITH {', '.join([*ctes, body])} "  # noqa: S608
-        f"SELECT t.total, r.*{added} FROM (SELECT COUNT(*) AS total FROM report) t "
+        f"SELECT t.total, r.*{added} FROM ({counted}) t "
         f"LEFT JOIN (SELECT * FROM report r {where} ORDER BY {order} LIMIT {sql(first + 1)}) r ON 1 = 1"
     )
     found = await connections.get("default").execute_query_dict(statement, sql.params)
