@@ -1,10 +1,11 @@
 """What the three reports share: checked arguments, keyset cursors, and one statement per page.
 
 Each report is one SQL statement whatever the catalog size: its rows (from the counts the
-database keeps per product, migrations 0016 and 0017, or grouped aggregates over the stock), their count
+database keeps per product, migrations 0016 to 0018, or grouped aggregates over the stock), their count
 and the page of rows after the cursor. A report sorted by a kept count reads its page through an
-index in its order; one sorted by a computed value (low stock, demand) computes every candidate
-once, MATERIALIZED. The page is sorted again in Python by the report's key from `rules.reports`,
+index in its order; one sorted by a computed value computes every candidate once: low stock
+MATERIALIZED, then counted and paged; demand, too costly to keep, paged by a top-k sort and counted
+apart (`page`'s `count`). The page is sorted again in Python by the report's key from `rules.reports`,
 which is also the cursor, since a join may reorder rows.
 Only code-made SQL and `Sql` placeholders are interpolated into the statements, never input.
 """
