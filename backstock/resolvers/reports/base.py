@@ -1,10 +1,11 @@
 """What the three reports share: checked arguments, keyset cursors, and one statement per page.
 
 Each report is one SQL statement whatever the catalog size: its rows (from the counts the
-database keeps per product, migrations 0016 and 0017, or grouped aggregates over the stock), their count
+database keeps per product, migrations 0016 to 0018, or grouped aggregates over the stock), their count
 and the page of rows after the cursor. A report sorted by a kept count reads its page through an
-index in its order; one sorted by a computed value (low stock, demand) computes every candidate
-once, MATERIALIZED. The page is sorted again in Python by the report's key from `rules.reports`,
+index in its order; one sorted by a computed value computes every candidate once: low stock
+MATERIALIZED, then counted and paged; demand, too costly to keep, paged by a top-k sort and counted
+apart (`page`'s `count`). The page is sorted again in Python by the report's key from `rules.reports`,
 which is also the cursor, since a join may reorder rows.
 Only code-made SQL and `Sql` placeholders are interpolated into the statements, never input.
 """
@@ -128,16 +129,20 @@ async def page(
     *,
     materialized: bool = True,
     details: Callable[[], str] = lambda: "",
+    count: Callable[[], str] | None = None,
 ) -> ReportPage[R]:
     """Runs the report's one statement. `report` selects its rows with `id` and `sku`; `sort` names the
     number column it sorts by and whether descending (then SKU ascending), as `key` does in Python.
 
     `materialized` False lets the database fold `report` into both the count and the page, so an index
     in the page's order reads only the page; `details` then adds columns (`, expr AS name` over the
-    page's row `r`) computed for the page's rows only. It is called where its placeholders go."""
+    page's row `r`) computed for the page's rows only. It is called where its placeholders go.
+    `count`, called there too, is a SELECT of `total` that counts `report`'s rows without computing
+    them, for a report whose rows are too costly to compute twice or to keep (then not materialized)."""
     column, descending = sort
     body = f"report AS {'' if materialized else 'NOT '}MATERIALIZED ({report})"
     added = details()
+    counted = "SELECT COUNT(*) AS total FROM report" if count is None else count()
     where = ""
     if after is not None:
         number, sku = decode_cursor(kind, after)
@@ -149,7 +154,7 @@ async def page(
     order = f'r."{column}" {"DESC" if descending else "ASC"}, {sql.sku}'
     statement = (
         f"WITH {', '.join([*ctes, body])} "  # noqa: S608
-        f"SELECT t.total, r.*{added} FROM (SELECT COUNT(*) AS total FROM report) t "
+        f"SELECT t.total, r.*{added} FROM ({counted}) t "
         f"LEFT JOIN (SELECT * FROM report r {where} ORDER BY {order} LIMIT {sql(first + 1)}) r ON 1 = 1"
     )
     found = await connections.get("default").execute_query_dict(statement, sql.params)
