@@ -1,6 +1,6 @@
 from tortoise import migrations
 
-from backstock.migrations._dialect_sql import DialectSQL
+from backstock.migrations._dialect_sql import DialectSQL, postgres_trigger
 
 
 # What the reports read instead of every order line (DESIGN.md 7.4), kept by triggers in the
@@ -114,12 +114,6 @@ def postgres_moves(parts: list[tuple[str, int]]) -> str:
     )
 
 
-def postgres_trigger(name: str, event: str, tables: str, body: str, table: str = "order_line") -> list[str]:
-    return [
-        f'CREATE FUNCTION "{name}"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body} RETURN NULL; END $$',
-        f'CREATE TRIGGER "{name}" AFTER {event} ON "{table}" {tables} FOR EACH STATEMENT EXECUTE FUNCTION "{name}"()',
-    ]
-
 
 ORDER_DAY_MOVES = (
     'INSERT INTO "report_sales" ("stock_id", "product_id", "day", "ordered", "cancelled") '
@@ -136,26 +130,27 @@ ORDER_DAY_MOVES = (
 POSTGRES = [
     *(s.format(day="DATE", sku='"sku" COLLATE "C"', order_day=POSTGRES_DAY) for s in TABLES),
     *postgres_trigger(
-        "report_line_insert", "INSERT", 'REFERENCING NEW TABLE AS "added"', postgres_moves([("added", 1)])
+        "report_line_insert", "INSERT", "order_line", 'REFERENCING NEW TABLE AS "added"', postgres_moves([("added", 1)])
     ),
     *postgres_trigger(
-        "report_line_delete", "DELETE", 'REFERENCING OLD TABLE AS "removed"', postgres_moves([("removed", -1)])
+        "report_line_delete", "DELETE", "order_line", 'REFERENCING OLD TABLE AS "removed"', postgres_moves([("removed", -1)])
     ),
     *postgres_trigger(
         "report_line_update",
         "UPDATE",
+        "order_line",
         'REFERENCING OLD TABLE AS "before" NEW TABLE AS "after"',
         postgres_moves([("after", 1), ("before", -1)]),
     ),
     *postgres_trigger(
-        "report_line_truncate", "TRUNCATE", "", 'DELETE FROM "report_waiting"; DELETE FROM "report_sales";'
+        "report_line_truncate", "TRUNCATE", "order_line", "", 'DELETE FROM "report_waiting"; DELETE FROM "report_sales";'
     ),
     *postgres_trigger(
         "report_order_day",
         "UPDATE",
+        "sales_order",
         'REFERENCING OLD TABLE AS "before" NEW TABLE AS "after"',
         ORDER_DAY_MOVES,
-        table="sales_order",
     ),
     'CREATE FUNCTION "report_order_delete"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN '
     'DELETE FROM "order_line" WHERE "order_id" = OLD."id"; RETURN OLD; END $$',

@@ -2,7 +2,7 @@ from collections.abc import Callable
 
 from tortoise import migrations
 
-from backstock.migrations._dialect_sql import DialectSQL
+from backstock.migrations._dialect_sql import DialectSQL, postgres_trigger
 
 
 # Units on hand per (stock, product), what `inventory.counters` sums over the product's items at
@@ -119,12 +119,6 @@ def _postgres_moves(moved: str) -> str:
         f'ORDER BY "stock_id", "product_id" {PG_UPSERT};'
     )
 
-
-def postgres_trigger(name: str, event: str, table: str, tables: str, body: str) -> list[str]:
-    return [
-        f'CREATE FUNCTION "{name}"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body} RETURN NULL; END $$',
-        f'CREATE TRIGGER "{name}" AFTER {event} ON "{table}" {tables} FOR EACH STATEMENT EXECUTE FUNCTION "{name}"()',
-    ]
 
 
 BEFORE_AFTER = 'REFERENCING OLD TABLE AS "before" NEW TABLE AS "after"'

@@ -1,6 +1,6 @@
 from tortoise import migrations
 
-from backstock.migrations._dialect_sql import DialectSQL
+from backstock.migrations._dialect_sql import DialectSQL, postgres_trigger
 
 
 # Every input of a product's reorder suggestion but its window's sales, one narrow row per stock item
@@ -113,12 +113,6 @@ def sqlite_triggers() -> list[str]:
         f'DELETE FROM {INPUTS} WHERE "stock_id" = OLD."stock_id" AND "product_id" = OLD."product_id"; END',
     ]
 
-
-def postgres_trigger(name: str, event: str, table: str, tables: str, body: str) -> list[str]:
-    return [
-        f'CREATE FUNCTION "{name}"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body} RETURN NULL; END $$',
-        f'CREATE TRIGGER "{name}" AFTER {event} ON "{table}" {tables} FOR EACH STATEMENT EXECUTE FUNCTION "{name}"()',
-    ]
 
 
 def _rows_of(keys: str, *tables: str) -> str:
