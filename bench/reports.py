@@ -1,6 +1,7 @@
 """Report figures: each report's first page (50 rows) through the real app on the bench's data set
 (`bench.dataset`: 100,000 products, 1,000,000 order lines by default), with every tenth line turned
-back into a waiting one so the backorder report has rows; the target is under 300 ms each.
+back into a waiting one so the backorder report has rows; the target is under 300 ms each. Demand
+over another window than the default 30 days, whose days are summed per request, is timed beside them.
 
     .venv/bin/python -m bench.reports [--catalog N --lines N] [--postgres URL]
 
@@ -33,7 +34,10 @@ REPORTS = {
     "lowStockReport": "lowStockReport { rows { product { sku } freeQuantity notifyForQuantityBelow } totalCount }",
     "demandReport": "demandReport(days: 30) { rows { product { sku } soldQuantity dailyVelocity backorderedQuantity "
     "daysOfCover suggestedReorderQuantity } totalCount }",
+    "demand7": "demand7: demandReport(days: 7) { rows { product { sku } soldQuantity suggestedReorderQuantity } "
+    "totalCount }",
 }
+UNKEPT = {"demand7": "demandReport(days: 7), a window whose days are summed per request (no kept sums)"}
 
 
 async def measure(setup: Setup) -> dict[str, tuple[float, int]]:
@@ -79,6 +83,9 @@ def main() -> None:
             setups.append(Setup("PostgreSQL", args.postgres, 1, args.catalog, args.lines, 100))
         for setup in setups:
             for name, (ms, total) in asyncio.run(measure(setup)).items():
+                if name in UNKEPT:
+                    print(f"{setup.label}: {UNKEPT[name]}: first page {ms:.0f} ms ({total:,} rows)")
+                    continue
                 verdict = "ok" if ms < 300 else "over"
                 print(f"{setup.label}: {name} first page {ms:.0f} ms ({total:,} rows) target < 300 ms: {verdict}")
 

@@ -1,12 +1,13 @@
-"""The demand report's inputs per stock item (migration 0018), kept by the database's triggers: after
-every kind of write that moves one (a stock item, on hand, reserved, waiting, incoming, the supplier,
-the active alerts) the kept rows must equal the same inputs computed from scratch from the base tables."""
+"""The demand report's inputs per stock item (migrations 0018 and 0020), kept by the database's triggers:
+after every kind of write that moves one (a stock item, on hand, reserved, waiting, incoming, the supplier,
+the active alerts, the units sold in the kept window) the kept rows must equal the same inputs computed
+from scratch from the base tables."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from backstock.models import Product, StockAlert, StockAlertStatus, Supplier
+from backstock.models import Order, Product, StockAlert, StockAlertStatus, Supplier
 from tests.api import Api
 from tests.multisource import SHIP, source, stock
 from tests.test_report_counters_api import ADJUST, CANCEL, PO, RECEIVE, SUBMIT, rows
@@ -29,10 +30,18 @@ SCRATCH = (
     "JOIN purchase_order po ON po.id = pol.purchase_order_id JOIN stock_source ss ON ss.source_id = po.source_id "
     "WHERE ss.stock_id = st.stock_id AND pol.product_id = st.product_id AND po.status = 'OPEN' "
     "AND pol.quantity_received < pol.quantity_ordered), 0) AS incoming, p.supplier_id, "
-    "(SELECT COUNT(*) FROM stock_alert a WHERE a.product_id = st.product_id AND a.status = 'ACTIVE') AS subscribers "
-    "FROM stock_item st JOIN product p ON p.id = st.product_id"
+    "(SELECT COUNT(*) FROM stock_alert a WHERE a.product_id = st.product_id AND a.status = 'ACTIVE') AS subscribers, "
+    + ", ".join(
+        f"COALESCE((SELECT SUM(rs.{units}) FROM report_sales rs WHERE rs.stock_id = st.stock_id "
+        f"AND rs.product_id = st.product_id AND rs.day >= (SELECT first_day FROM demand_window)), 0) AS window_{units}"
+        for units in ("ordered", "cancelled")
+    )
+    + " FROM stock_item st JOIN product p ON p.id = st.product_id"
 )
-KEPT = "SELECT stock_id, product_id, sku, on_hand, reserved, waiting, incoming, supplier_id, subscribers FROM demand_inputs"
+KEPT = (
+    "SELECT stock_id, product_id, sku, on_hand, reserved, waiting, incoming, supplier_id, subscribers, "
+    "window_ordered, window_cancelled FROM demand_inputs"
+)
 
 
 async def assert_inputs_exact() -> None:
@@ -105,4 +114,8 @@ async def test_inputs_survive_rows_deleted_around_the_api(api: Api) -> None:
     await StockAlert.all().delete()
     await assert_inputs_exact()
     await Product.filter(sku="CAP").delete()  # its stock item goes, and its row
+    await assert_inputs_exact()
+    number = (await api.checkout(("MUG", 2), ("TEE", 1)))["number"]
+    await assert_inputs_exact()
+    await Order.filter(number=number).delete()  # its units sold go from the window
     await assert_inputs_exact()

@@ -283,9 +283,9 @@ def test_supplier_batches(candidates: list[BatchCandidate], drafts: list[BatchDr
 def test_batch_quantity_is_the_30_day_suggestion_with_uncovered_backorders() -> None:
     # 60 units in 30 days = 2/day, 7 days of lead = 14, plus 4 uncovered waiting units.
     product = row(ordered=60, free=-4, waiting=4, lead_time_days=7, sku="A-1")
-    suggestion = rules.demand(product, rules.BATCH_WINDOW_DAYS).suggested_reorder_quantity
+    suggestion = rules.demand(product, rules.DEMAND_WINDOW_DAYS).suggested_reorder_quantity
     candidate = BatchCandidate(product.sku, "ACME", suggestion, product.lead_time_days)
-    assert rules.BATCH_WINDOW_DAYS == 30
+    assert rules.DEMAND_WINDOW_DAYS == 30
     assert rules.supplier_batches([candidate], TODAY) == [
         BatchDraft("ACME", date(2026, 12, 7), (BatchLine("A-1", 18),))
     ]

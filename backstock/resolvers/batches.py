@@ -2,14 +2,14 @@
 as one DRAFT purchase order per supplier, for `draftSupplierBatches` and `backstock supplier-batches`.
 
 The plan is `rules.supplier_batches` over the demand report's aggregates of the default stock
-(`BATCH_WINDOW_DAYS`), read in one statement; drafts receive into the default source. A supplier's
+(`DEMAND_WINDOW_DAYS`), read in one statement; drafts receive into the default source. A supplier's
 existing DRAFT is rewritten in place, never duplicated: the supplier's row is locked first, so two
 runs at once write one draft after the other.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
 from tortoise.connection import connections
 from tortoise.transactions import in_transaction
@@ -20,6 +20,7 @@ from backstock.resolvers.inventory import stock_of_channel
 from backstock.resolvers.purchasing import RELATED
 from backstock.resolvers.reports.base import Sql
 from backstock.resolvers.reports.demand import candidates, demand_input
+from backstock.resolvers.reports.window import window_of
 from backstock.resolvers.suppliers import find_supplier
 from backstock.rules import PurchaseOrderStatus
 from backstock.rules import reports as rule
@@ -27,8 +28,8 @@ from backstock.rules import reports as rule
 
 async def _plan(only: Supplier | None, today: date) -> list[rule.BatchDraft]:
     sql = Sql()
-    days = rule.BATCH_WINDOW_DAYS
-    ctes = candidates(sql, await stock_of_channel(None), datetime.now(UTC) - timedelta(days=days))
+    days = rule.DEMAND_WINDOW_DAYS
+    ctes = candidates(sql, await stock_of_channel(None), await window_of(days))
     where = "supplier IS NOT NULL" if only is None else f"supplier = {sql(only.code)}"
     statement = f"WITH {', '.join(ctes)} SELECT * FROM inputs WHERE {where}"  # noqa: S608
     found = await connections.get("default").execute_query_dict(statement, sql.params)

@@ -87,7 +87,7 @@ from backstock.rules.projection import (
     visible_date,
 )
 from backstock.rules.reports import (
-    BATCH_WINDOW_DAYS,
+    DEMAND_WINDOW_DAYS,
     MAX_REPORT_DAYS,
     MAX_REPORT_FIRST,
     BackorderRow,
@@ -149,8 +149,8 @@ from backstock.rules.stock import (
 
 __all__ = [
     "BACKORDER_LIMIT_EXCEEDED",
-    "BATCH_WINDOW_DAYS",
     "CAP_FIELDS",
+    "DEMAND_WINDOW_DAYS",
     "EVERY_GROUP",
     "GUEST",
     "MAX_INT",

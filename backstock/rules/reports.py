@@ -19,8 +19,9 @@ from typing import Protocol
 
 from backstock.rules.settings import SettingViolation
 
-BATCH_WINDOW_DAYS = 30
-"""Supplier batches compute their suggestions over this many days ("Batches use a 30-day window")."""
+DEMAND_WINDOW_DAYS = 30
+"""The demand report's default window, and the one supplier batches compute their suggestions over
+("Batches use a 30-day window"); the database keeps its sales summed per product (migration 0020)."""
 
 MAX_REPORT_DAYS = 365
 MAX_REPORT_FIRST = 200
@@ -155,7 +156,7 @@ def suggested_reorder_quantity(
 
 
 def demand(row: DemandInput, days: int) -> Demand:
-    """One `DemandReportRow` over the last `days` days; also what supplier batches use (`BATCH_WINDOW_DAYS`).
+    """One `DemandReportRow` over the last `days` days; also what supplier batches use (`DEMAND_WINDOW_DAYS`).
 
     Called per row by `demandReport`, the demand CSV exports and `draftSupplierBatches`.
     """
@@ -225,7 +226,7 @@ def demand_report_key(row: DemandRow) -> tuple[int, str]:
 @dataclass(frozen=True)
 class BatchCandidate:
     """One product for `draftSupplierBatches` / `backstock supplier-batches`: its supplier's code
-    (None: skipped), its suggestion over `BATCH_WINDOW_DAYS` and its supplier's lead time."""
+    (None: skipped), its suggestion over `DEMAND_WINDOW_DAYS` and its supplier's lead time."""
 
     sku: str
     supplier: str | None

@@ -13,14 +13,13 @@ from strawberry.types import Info
 from backstock.resolvers import reports
 from backstock.resolvers.catalog import ProductView
 from backstock.resolvers.reports.base import product_views
-from backstock.rules import MAX_REPORT_FIRST
+from backstock.rules import DEMAND_WINDOW_DAYS, MAX_REPORT_FIRST
 from backstock.schema.catalog import PageInfo, Product
 from backstock.schema.context import Context
 from backstock.schema.permissions import ADMIN
 
 AppInfo = Info[Context, None]
 DEFAULT_FIRST = 50
-DEFAULT_DAYS = 30
 FIRST = strawberry.argument(
     description=f"Page size, 0 to {MAX_REPORT_FIRST}; else BAD_USER_INPUT. null: {DEFAULT_FIRST}."
 )
@@ -155,12 +154,12 @@ class ReportQuery:
         days: Annotated[
             int | None,
             strawberry.argument(
-                description=f"The window in days, 1 to 365; else BAD_USER_INPUT. null: {DEFAULT_DAYS}."
+                description=f"The window in days, 1 to 365; else BAD_USER_INPUT. null: {DEMAND_WINDOW_DAYS}."
             ),
-        ] = DEFAULT_DAYS,
+        ] = DEMAND_WINDOW_DAYS,
         first: Annotated[int | None, FIRST] = DEFAULT_FIRST,
         after: Annotated[str | None, AFTER] = None,
         channel: Annotated[str | None, CHANNEL] = None,
     ) -> DemandReport:
-        page = await reports.demand_report(DEFAULT_DAYS if days is None else days, _first(first), after, channel)
+        page = await reports.demand_report(DEMAND_WINDOW_DAYS if days is None else days, _first(first), after, channel)
         return await _report(info, page, after, DemandReport, DemandReportRow)

@@ -17,10 +17,9 @@ from backstock.resolvers import config, projection
 from backstock.resolvers.errors import BadUserInput, Forbidden, Unauthenticated
 from backstock.resolvers.reports.base import check_days
 from backstock.resolvers.reports.export import EXPORTS, csv_chunks
+from backstock.rules import DEMAND_WINDOW_DAYS
 from backstock.settings import Settings
 from backstock.web import session
-
-DEFAULT_DAYS = 30
 
 
 def path(name: str) -> str:
@@ -53,7 +52,7 @@ def _endpoint(settings: Settings, name: str) -> Callable[[Request], Awaitable[Re
 
 def _days(value: str | None) -> int:
     if value is None:
-        return DEFAULT_DAYS
+        return DEMAND_WINDOW_DAYS
     if not value.isascii() or not value.isdigit() or len(value) > 3:
         raise BadUserInput(f"days must be a whole number between 1 and 365, got {value!r}", field="days")
     check_days(int(value))

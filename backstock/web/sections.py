@@ -14,6 +14,7 @@ from datetime import date, datetime
 from fractions import Fraction
 
 from backstock.resolvers import config, projection, reports
+from backstock.rules import DEMAND_WINDOW_DAYS
 from backstock.settings import Settings
 from backstock.web import exports
 
@@ -77,7 +78,7 @@ def _low_stock(page: reports.ReportPage[reports.LowStockRow]) -> ReportSection:
 
 def _demand(page: reports.ReportPage[reports.DemandReportRow]) -> ReportSection:
     return ReportSection(
-        title=f"Demand, last {exports.DEFAULT_DAYS} days",
+        title=f"Demand, last {DEMAND_WINDOW_DAYS} days",
         columns=["SKU", "Sold", "Per day", "Waiting", "Alerts", "Days of cover", "Reorder"],
         rows=[
             [
@@ -104,5 +105,5 @@ async def report_sections(settings: Settings) -> list[ReportSection]:
     return [
         _backorders(await reports.backorder_report(SECTION_ROWS, None, None, today)),
         _low_stock(await reports.low_stock_report(SECTION_ROWS, None, None, store)),
-        _demand(await reports.demand_report(exports.DEFAULT_DAYS, SECTION_ROWS, None, None)),
+        _demand(await reports.demand_report(DEMAND_WINDOW_DAYS, SECTION_ROWS, None, None)),
     ]

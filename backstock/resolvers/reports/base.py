@@ -1,12 +1,12 @@
 """What the three reports share: checked arguments, keyset cursors, and one statement per page.
 
 Each report is one SQL statement whatever the catalog size: its rows (from the counts the
-database keeps per product, migrations 0016 to 0018, or grouped aggregates over the stock), their count
+database keeps per product, migrations 0016 to 0020, or grouped aggregates over the stock), their count
 and the page of rows after the cursor. A report sorted by a kept count reads its page through an
 index in its order; one sorted by a computed value computes every candidate once: low stock
-MATERIALIZED, then counted and paged; demand, too costly to keep, paged by a top-k sort and counted
-apart (`page`'s `count`). The page is sorted again in Python by the report's key from `rules.reports`,
-which is also the cursor, since a join may reorder rows.
+MATERIALIZED, then counted and paged; demand, whose suggestion depends on the window asked for,
+paged by a top-k sort and counted apart (`page`'s `count`). The page is sorted again in Python by the
+report's key from `rules.reports`, which is also the cursor, since a join may reorder rows.
 Only code-made SQL and `Sql` placeholders are interpolated into the statements, never input.
 """
 
@@ -17,7 +17,7 @@ import binascii
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
 from tortoise.connection import connections
@@ -86,6 +86,10 @@ class Sql:
         self.params.append(value)
         return f"${len(self.params)}" if self.postgres else "?"
 
+    def day(self, value: date) -> str:
+        """A UTC day as the kept tables hold it (`report_sales.day`): a date on PostgreSQL, ISO text on SQLite."""
+        return self(value if self.postgres else value.isoformat())
+
     @property
     def sku(self) -> str:
         """SKUs compare in code points: PostgreSQL's "C" collation, SQLite's default BINARY one."""
@@ -131,8 +135,11 @@ async def page(
     details: Callable[[], str] = lambda: "",
     count: Callable[[], str] | None = None,
 ) -> ReportPage[R]:
-    """Runs the report's one statement. `report` selects its rows with `id` and `sku`; `sort` names the
-    number column it sorts by and whether descending (then SKU ascending), as `key` does in Python.
+    """Runs the report's one statement (and, for a page after the last row, its count alone: the count
+    rides on the page's rows, a scalar subquery over a page the database sorts at the top of the
+    statement; joined to it instead, SQLite sorted every row for the page, 2x slower). `report` selects
+    its rows with `id` and `sku`; `sort` names the number column it sorts by and whether descending
+    (then SKU ascending), as `key` does in Python.
 
     `materialized` False lets the database fold `report` into both the count and the page, so an index
     in the page's order reads only the page; `details` then adds columns (`, expr AS name` over the
@@ -141,8 +148,10 @@ async def page(
     them, for a report whose rows are too costly to compute twice or to keep (then not materialized)."""
     column, descending = sort
     body = f"report AS {'' if materialized else 'NOT '}MATERIALIZED ({report})"
-    added = details()
+    head = f"WITH {', '.join([*ctes, body])}"
     counted = "SELECT COUNT(*) AS total FROM report" if count is None else count()
+    counted_params = list(sql.params)
+    added = details()
     where = ""
     if after is not None:
         number, sku = decode_cursor(kind, after)
@@ -153,14 +162,17 @@ async def page(
         )
     order = f'r."{column}" {"DESC" if descending else "ASC"}, {sql.sku}'
     statement = (
-        f"WITH {', '.join([*ctes, body])} "  # noqa: S608
-        f"SELECT t.total, r.*{added} FROM ({counted}) t "
-        f"LEFT JOIN (SELECT * FROM report r {where} ORDER BY {order} LIMIT {sql(first + 1)}) r ON 1 = 1"
+        f"{head} SELECT ({counted}) AS total, r.*{added} "  # noqa: S608
+        f"FROM (SELECT * FROM report r {where} ORDER BY {order} LIMIT {sql(first + 1)}) r"
     )
-    found = await connections.get("default").execute_query_dict(statement, sql.params)
-    built = sorted((build(row) for row in found if row["sku"] is not None), key=key)
+    conn = connections.get("default")
+    found = await conn.execute_query_dict(statement, sql.params)
+    built = sorted((build(row) for row in found), key=key)
     shown = built[:first]
-    total = int(found[0]["total"]) if found else 0
+    if found or after is None:
+        total = int(found[0]["total"]) if found else 0
+    else:  # a page past the last row: the count alone
+        total = int((await conn.execute_query_dict(f"{head} {counted}", counted_params))[0]["total"])
     cursors = [encode_cursor(kind, key(row)) for row in shown]
     return ReportPage(shown, cursors, len(built) > first, total, stock_id)
 

@@ -1,0 +1,125 @@
+"""The demand report's default window read from the sums the database keeps (migration 0020): exactly
+the last 30 x 24 h like any other window, moved as days pass by the first report that finds its first
+day behind (or ahead, after a clock stepped back), and never blocking on a long write to the kept rows."""
+
+from __future__ import annotations
+
+import importlib
+import time
+from datetime import UTC, date, datetime, timedelta
+
+import asyncpg
+import pytest
+from tortoise.connection import connections
+
+from tests.api import Api
+from tests.conftest import POSTGRES_URL, on_postgres
+from tests.test_demand_inputs_api import assert_inputs_exact
+from tests.test_report_counters_api import NOTIFY, set_created_at, sold
+
+DAYS = 30
+TODAY = datetime.now(UTC).date()
+
+
+def _placeholder(index: int) -> str:
+    return f"${index}" if on_postgres() else "?"
+
+
+async def kept_since(day: date) -> None:
+    """The database as a window last moved on `day` leaves it: the sums count from that day."""
+    conn = connections.get("default")
+    value = day if on_postgres() else day.isoformat()
+    await conn.execute_query(f"UPDATE demand_window SET first_day = {_placeholder(1)}", [value])
+    sums = ", ".join(
+        f"window_{units} = COALESCE((SELECT SUM(s.{units}) FROM report_sales s WHERE s.stock_id = demand_inputs.stock_id "
+        "AND s.product_id = demand_inputs.product_id AND s.day >= (SELECT first_day FROM demand_window)), 0)"
+        for units in ("ordered", "cancelled")
+    )
+    await conn.execute_query(f"UPDATE demand_inputs SET {sums}")
+
+
+async def kept_first_day() -> date:
+    found = await connections.get("default").execute_query_dict("SELECT first_day FROM demand_window")
+    return date.fromisoformat(str(found[0]["first_day"]))
+
+
+async def orders_on(api: Api, days_ago: dict[str, int]) -> dict[str, str]:
+    """Per SKU a product and an order of 2 units waiting (so each has a row), created that many days ago."""
+    numbers = {}
+    for sku, ago in days_ago.items():
+        await api.create_product(sku, quantity=0, backorders=NOTIFY)
+        numbers[sku] = (await api.checkout((sku, 2)))["number"]
+        await set_created_at(numbers[sku], datetime.now(UTC) - timedelta(days=ago))
+    return numbers
+
+
+async def test_the_default_window_is_exactly_30_days_back_from_the_kept_sums(api: Api) -> None:
+    numbers = await orders_on(api, {"IN": 0, "OUT": 0, "MIDNIGHT": 0})
+    now = datetime.now(UTC)
+    await set_created_at(numbers["IN"], now - timedelta(days=DAYS) + timedelta(minutes=2))
+    await set_created_at(numbers["OUT"], now - timedelta(days=DAYS) - timedelta(minutes=2))
+    first_whole_day = datetime.combine(TODAY - timedelta(days=DAYS - 1), datetime.min.time(), UTC)
+    await set_created_at(numbers["MIDNIGHT"], first_whole_day)
+
+    assert await sold(api, DAYS) == {"IN": 2, "OUT": 0, "MIDNIGHT": 2}
+    assert await kept_first_day() == TODAY - timedelta(days=DAYS - 1)  # read from the kept sums
+    await assert_inputs_exact()
+    assert await sold(api, DAYS + 1) == {"IN": 2, "OUT": 2, "MIDNIGHT": 2}  # another window sums its days
+
+
+async def test_days_that_pass_leave_the_window(api: Api) -> None:
+    await orders_on(api, {"OLD": 40, "RECENT": 20, "TODAY": 0})
+    await kept_since(TODAY - timedelta(days=45))  # the window last moved 16 days ago
+    await assert_inputs_exact()
+
+    assert await sold(api, DAYS) == {"OLD": 0, "RECENT": 2, "TODAY": 2}
+    assert await kept_first_day() == TODAY - timedelta(days=DAYS - 1)
+    await assert_inputs_exact()
+    number = (await api.checkout(("OLD", 1)))["number"]  # sales after the move count once
+    assert await sold(api, DAYS) == {"OLD": 1, "RECENT": 2, "TODAY": 2}
+    assert number
+
+
+async def test_days_come_back_after_a_clock_stepped_back(api: Api) -> None:
+    await orders_on(api, {"EARLIER": 20, "TODAY": 0})
+    await kept_since(TODAY - timedelta(days=10))  # moved by a clock 19 days ahead
+
+    assert await sold(api, DAYS) == {"EARLIER": 2, "TODAY": 2}
+    assert await kept_first_day() == TODAY - timedelta(days=DAYS - 1)
+    await assert_inputs_exact()
+
+
+async def test_the_migration_sums_the_sales_already_made(api: Api) -> None:
+    await orders_on(api, {"RECENT": 3, "OLD": 40})
+    await api.checkout(("RECENT", 1))
+    conn = connections.get("default")
+    await conn.execute_query("UPDATE demand_inputs SET window_ordered = 0, window_cancelled = 0")  # as before 0020
+
+    await conn.execute_query(importlib.import_module("backstock.migrations.0020_demand_window").BACKFILL)
+
+    await assert_inputs_exact()
+    assert await sold(api, DAYS) == {"RECENT": 3, "OLD": 0}
+
+
+@pytest.mark.postgres_only
+async def test_a_long_write_to_the_kept_rows_neither_blocks_nor_skews_the_report(api: Api) -> None:
+    await orders_on(api, {"OLD": 40, "RECENT": 20})
+    stale = TODAY - timedelta(days=45)
+    await kept_since(stale)
+    writer = await asyncpg.connect(POSTGRES_URL)
+    try:
+        transaction = writer.transaction()
+        await transaction.start()
+        await writer.execute('LOCK TABLE "demand_inputs" IN ROW EXCLUSIVE MODE')  # as a long bulk write holds it
+
+        started = time.perf_counter()
+        assert await sold(api, DAYS) == {"OLD": 0, "RECENT": 2}  # its days summed instead
+        assert time.perf_counter() - started < 5
+        assert await kept_first_day() == stale  # left for a later report
+        await transaction.rollback()
+    finally:
+        await writer.close()
+
+    assert await sold(api, DAYS) == {"OLD": 0, "RECENT": 2}
+    assert await kept_first_day() == TODAY - timedelta(days=DAYS - 1)
+    await assert_inputs_exact()
