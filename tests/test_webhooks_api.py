@@ -277,6 +277,11 @@ async def test_deleting_a_webhook_drops_its_pending_deliveries(hooks: Api, recei
         "http://[fe80::1]/hooks",
         "http://[fd00::1]/hooks",
         "http://[fc00::1]/hooks",
+        "http://[64:ff9b::7f00:1]/hooks",  # NAT64 to 127.0.0.1
+        "http://[64:ff9b::a9fe:a9fe]/latest",  # NAT64 to 169.254.169.254
+        "http://[64:ff9b:1::a00:1]/hooks",  # local-use NAT64
+        "http://[2002:7f00:1::1]/hooks",  # 6to4 from 127.0.0.1
+        "http://[2002:a00:1::1]/hooks",  # 6to4 from 10.0.0.1
         "ftp://example.com/hooks",
         "not a url",
     ],
@@ -285,6 +290,15 @@ async def test_private_and_non_http_urls_are_refused_at_creation(api: Api, url: 
     error = await api.error(CREATE, {"url": url, "events": ["ORDER_PLACED"]})
     assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "url"}, error
     assert (await api.data("{ webhooks { id } }"))["webhooks"] == []
+
+
+@pytest.mark.parametrize(
+    "url", ["https://93.184.215.14/hooks", "https://[64:ff9b::5db8:d70e]/hooks", "https://[2002:5db8:d70e::1]/hooks"]
+)
+async def test_public_addresses_are_accepted_however_ipv6_carries_them(api: Api, url: str) -> None:
+    """The same public IPv4 address, plain, through the well-known NAT64 prefix and through 6to4."""
+    created = await api.data(CREATE, {"url": url, "events": ["ORDER_PLACED"]})
+    assert created["createWebhook"]["webhook"]["url"] == url
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])

@@ -1,8 +1,11 @@
 """Where a webhook may point: http(s) URLs whose host resolves only to public addresses.
 
-Refusing every address that is not `is_global` (an IPv4-mapped IPv6 address judged by its IPv4
-part) is on purpose stricter than a list of private ranges: it also refuses CGNAT, 0.0.0.0,
-multicast and documentation ranges, none of which a merchant's receiver lives in. The check runs
+Refusing every address that is not `is_global` is on purpose stricter than a list of private ranges:
+it also refuses CGNAT, 0.0.0.0, multicast and documentation ranges, none of which a merchant's
+receiver lives in. An IPv6 address that carries an IPv4 one to its host (IPv4-mapped, 6to4, the
+well-known NAT64 prefix) is judged by that IPv4 address, which Python's `is_global` does not do for
+6to4 and NAT64 (`64:ff9b::7f00:1` reaches 127.0.0.1 through a NAT64 gateway); the local-use NAT64
+prefix, whose translators are the network's own, is refused whole. The check runs
 at creation and again at each delivery, which then connects to the very address it checked
 (DNS could answer differently a second time).
 """
@@ -17,6 +20,8 @@ from urllib.parse import SplitResult, urlsplit
 
 SCHEMES = {"http": 80, "https": 443}
 MAX_URL_LENGTH = 2048
+WELL_KNOWN_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
 
 
 class RefusedUrl(ValueError):
@@ -51,9 +56,17 @@ def parse(url: str) -> SplitResult:
 
 def is_public(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in LOCAL_NAT64:
+            return False
+        ip = _carried_ipv4(ip) or ip
     return ip.is_global and not ip.is_multicast
+
+
+def _carried_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if ip in WELL_KNOWN_NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)  # RFC 6052: the last 32 bits of a /96
+    return ip.ipv4_mapped or ip.sixtofour
 
 
 async def resolve_public(parts: SplitResult) -> str:
