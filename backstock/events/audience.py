@@ -16,6 +16,7 @@ from typing import Any
 from tortoise.connection import connections
 
 from backstock.models import Webhook
+from backstock.models.rows import marks
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,11 @@ def statement(stocks: int, postgres: bool) -> str:
     """The read for `stocks` stock ids (0: the webhooks alone). Hand-written and built once: tortoise's
     `QuerySet.union` would give the rows as models, but builds its query anew for every request, the
     cost the checkout's other hot statements shed too (docs/performance.md)."""
-    marks = ", ".join(f"${n}" if postgres else "?" for n in range(1, stocks + 1))
+    stock_ids = ", ".join(marks(postgres, stocks))
     hooks = 'SELECT \'webhook\' AS "what", "id", NULL AS "code", "events" FROM "webhook" WHERE "active"'
     if not stocks:
         return hooks + ' ORDER BY "id"'
-    channels = f'SELECT \'channel\', "stock_id", "code", NULL FROM "channel" WHERE "stock_id" IN ({marks})'  # noqa: S608
+    channels = f'SELECT \'channel\', "stock_id", "code", NULL FROM "channel" WHERE "stock_id" IN ({stock_ids})'  # noqa: S608
     return f"{hooks} UNION ALL {channels} ORDER BY 1, 2, 3"
 
 

@@ -32,6 +32,12 @@ CHUNK_PARAMETERS = 30_000  # under both databases' limits of parameters a statem
 Default = Callable[[datetime], Any]
 
 
+def marks(postgres: bool, count: int, first: int = 1) -> list[str]:
+    """`count` placeholders of a hand-written statement in the client's style: asyncpg's `$n` from `first`,
+    sqlite's `?`."""
+    return [f"${n}" if postgres else "?" for n in range(first, first + count)]
+
+
 @functools.cache
 def _columns(model: type[Model]) -> tuple[tuple[str, str, Field[Any], Default], ...]:
     """(field name, column, field, its default given the insert's now) of every column but a generated key."""
@@ -69,8 +75,8 @@ def _constant(field: Field[Any], value: Any) -> Default:
 @functools.cache
 def _statement(model: type[Model], rows: int, postgres: bool, returning: tuple[str, ...]) -> str:
     columns = _columns(model)
-    marks = iter(f"${n}" if postgres else "?" for n in range(1, rows * len(columns) + 1))
-    tuples = ", ".join("(" + ", ".join(next(marks) for _ in columns) + ")" for _ in range(rows))
+    values = iter(marks(postgres, rows * len(columns)))
+    tuples = ", ".join("(" + ", ".join(next(values) for _ in columns) + ")" for _ in range(rows))
     names = ", ".join(f'"{column}"' for _, column, _, _ in columns)
     back = " RETURNING " + ", ".join(f'"{name}"' for name in returning) if returning else ""
     return f'INSERT INTO "{model._meta.db_table}" ({names}) VALUES {tuples}{back}'  # noqa: S608 (names from the model)

@@ -18,6 +18,7 @@ from tortoise.expressions import RawSQL
 
 from backstock import rules
 from backstock.models import DEFAULT_CODE, Channel, Product, Source, StockItem, StockSource
+from backstock.models.rows import marks
 from backstock.resolvers import validation
 from backstock.resolvers.errors import BadUserInput
 
@@ -120,7 +121,8 @@ async def lock(stock_id: int, *, skus: Sequence[str] = (), ids: Sequence[int] = 
         return {}
     connection = connections.get("default")
     postgres = connection.capabilities.dialect == "postgres"
-    sql = _locking_read(postgres, bool(skus)) + f"({_marks(postgres, 2, len(wanted))}) " + 'ORDER BY i."product_id"'
+    listed = ", ".join(marks(postgres, len(wanted), first=2))
+    sql = _locking_read(postgres, bool(skus)) + f"({listed}) " + 'ORDER BY i."product_id"'
     # SQLite has no row locks: its transactions run one at a time and read one snapshot, so the
     # counts come with the rows (one statement less per checkout).
     rows = await connection.execute_query_dict(sql + " FOR UPDATE" if postgres else sql, [stock_id, *wanted])
@@ -134,10 +136,6 @@ async def lock(stock_id: int, *, skus: Sequence[str] = (), ids: Sequence[int] = 
     return {item.product_id: Locked(item, counts[item.id]) for item in items}
 
 
-def _marks(postgres: bool, first: int, count: int) -> str:
-    return ", ".join(f"${n}" if postgres else "?" for n in range(first, first + count))
-
-
 @functools.cache
 def _locking_read(postgres: bool, by_sku: bool) -> str:
     """The stock items of a stock with their products (and on SQLite their counts), up to the list of
@@ -148,7 +146,7 @@ def _locking_read(postgres: bool, by_sku: bool) -> str:
     if not postgres:
         columns += [f"{sql.sql} AS {name}" for name, sql in counters('i."product_id"', 'i."stock_id"').items()]
     key = 'p."sku"' if by_sku else 'i."product_id"'
-    first = "$1" if postgres else "?"
+    [first] = marks(postgres, 1)
     return (
         f"SELECT {', '.join(columns)} "  # noqa: S608 (column names from the models, no input)
         f'FROM "stock_item" i JOIN "product" p ON p."id" = i."product_id" WHERE i."stock_id" = {first} AND {key} IN '
@@ -168,13 +166,15 @@ async def reserve(item_id: int, was: int, units: int) -> bool:
     on (its conditional update); False when another transaction changed it. Hand-written like
     `_locking_read`: tortoise built the same UPDATE anew for every line."""
     connection = connections.get("default")
-    sql = _RESERVE_POSTGRES if connection.capabilities.dialect == "postgres" else _RESERVE
+    sql = _reserving(connection.capabilities.dialect == "postgres")
     changed, _ = await connection.execute_query(sql, [units, item_id, was])
     return bool(changed)
 
 
-_RESERVE = 'UPDATE "stock_item" SET "reserved" = "reserved" + ? WHERE "id" = ? AND "reserved" = ?'
-_RESERVE_POSTGRES = 'UPDATE "stock_item" SET "reserved" = "reserved" + $1 WHERE "id" = $2 AND "reserved" = $3'
+@functools.cache
+def _reserving(postgres: bool) -> str:
+    units, item, was = marks(postgres, 3)
+    return f'UPDATE "stock_item" SET "reserved" = "reserved" + {units} WHERE "id" = {item} AND "reserved" = {was}'  # noqa: S608
 
 
 async def recount(locked: dict[int, Locked]) -> None:
@@ -198,7 +198,7 @@ async def counts_of(items: Sequence[StockItem]) -> dict[int, Counts]:
         return {}
     connection = connections.get("default")
     postgres = connection.capabilities.dialect == "postgres"
-    sql = _counting_read() + f"({_marks(postgres, 1, len(items))})"
+    sql = _counting_read() + f"({', '.join(marks(postgres, len(items)))})"
     rows = await connection.execute_query_dict(sql, [item.id for item in items])
     reserved = {item.id: item.reserved for item in items}
     return {row["id"]: Counts.of(row, reserved[row["id"]]) for row in rows}
