@@ -19,6 +19,7 @@ from tests.test_report_counters_api import NOTIFY, set_created_at, sold
 
 DAYS = 30
 TODAY = datetime.now(UTC).date()
+FIRST_WHOLE_DAY = TODAY - timedelta(days=DAYS - 1)
 
 
 def _placeholder(index: int) -> str:
@@ -43,6 +44,18 @@ async def kept_first_day() -> date:
     return date.fromisoformat(str(found[0]["first_day"]))
 
 
+async def sold_from_the_kept_sums(api: Api) -> dict[str, int]:
+    """The 30-day report from a request that found or moved the window to its first whole day. A move that
+    cannot lock within its timeout (autovacuum or a long write holding `demand_inputs` on PostgreSQL) is
+    left to a later report, whose answer is the same summed: so ask again, for up to 5 s."""
+    for _ in range(20):
+        found = await sold(api, DAYS)
+        if await kept_first_day() == FIRST_WHOLE_DAY:
+            return found
+        await asyncio.sleep(0.25)
+    raise AssertionError("no report moved the window in 5 s")
+
+
 async def orders_on(api: Api, days_ago: dict[str, int]) -> dict[str, str]:
     """Per SKU a product and an order of 2 units waiting (so each has a row), created that many days ago."""
     numbers = {}
@@ -58,11 +71,10 @@ async def test_the_default_window_is_exactly_30_days_back_from_the_kept_sums(api
     now = datetime.now(UTC)
     await set_created_at(numbers["IN"], now - timedelta(days=DAYS) + timedelta(minutes=2))
     await set_created_at(numbers["OUT"], now - timedelta(days=DAYS) - timedelta(minutes=2))
-    first_whole_day = datetime.combine(TODAY - timedelta(days=DAYS - 1), datetime.min.time(), UTC)
+    first_whole_day = datetime.combine(FIRST_WHOLE_DAY, datetime.min.time(), UTC)
     await set_created_at(numbers["MIDNIGHT"], first_whole_day)
 
-    assert await sold(api, DAYS) == {"IN": 2, "OUT": 0, "MIDNIGHT": 2}
-    assert await kept_first_day() == TODAY - timedelta(days=DAYS - 1)  # read from the kept sums
+    assert await sold_from_the_kept_sums(api) == {"IN": 2, "OUT": 0, "MIDNIGHT": 2}
     await assert_inputs_exact()
     assert await sold(api, DAYS + 1) == {"IN": 2, "OUT": 2, "MIDNIGHT": 2}  # another window sums its days
 
@@ -72,8 +84,7 @@ async def test_days_that_pass_leave_the_window(api: Api) -> None:
     await kept_since(TODAY - timedelta(days=45))  # the window last moved 16 days ago
     await assert_inputs_exact()
 
-    assert await sold(api, DAYS) == {"OLD": 0, "RECENT": 2, "TODAY": 2}
-    assert await kept_first_day() == TODAY - timedelta(days=DAYS - 1)
+    assert await sold_from_the_kept_sums(api) == {"OLD": 0, "RECENT": 2, "TODAY": 2}
     await assert_inputs_exact()
     number = (await api.checkout(("OLD", 1)))["number"]  # sales after the move count once
     assert await sold(api, DAYS) == {"OLD": 1, "RECENT": 2, "TODAY": 2}
@@ -84,8 +95,7 @@ async def test_days_come_back_after_a_clock_stepped_back(api: Api) -> None:
     await orders_on(api, {"EARLIER": 20, "TODAY": 0})
     await kept_since(TODAY - timedelta(days=10))  # moved by a clock 19 days ahead
 
-    assert await sold(api, DAYS) == {"EARLIER": 2, "TODAY": 2}
-    assert await kept_first_day() == TODAY - timedelta(days=DAYS - 1)
+    assert await sold_from_the_kept_sums(api) == {"EARLIER": 2, "TODAY": 2}
     await assert_inputs_exact()
 
 
@@ -97,9 +107,9 @@ async def test_checkouts_while_the_window_moves_are_each_counted_once(api: Api) 
     reports = [sold(api, DAYS) for _ in range(5)]
     await asyncio.gather(*checkouts, *reports)
 
-    assert await kept_first_day() == TODAY - timedelta(days=DAYS - 1)
     await assert_inputs_exact()
-    assert await sold(api, DAYS) == {"OLD": 20, "MUG": 22}
+    assert await sold_from_the_kept_sums(api) == {"OLD": 20, "MUG": 22}
+    await assert_inputs_exact()
 
 
 async def test_the_migration_sums_the_sales_already_made(api: Api) -> None:
@@ -137,6 +147,5 @@ async def test_a_write_under_way_to_a_day_leaving_the_window_neither_blocks_nor_
     finally:
         await writer.close()
 
-    assert await sold(api, DAYS) == {"OLD": 0, "RECENT": 2}
-    assert await kept_first_day() == TODAY - timedelta(days=DAYS - 1)
+    assert await sold_from_the_kept_sums(api) == {"OLD": 0, "RECENT": 2}
     await assert_inputs_exact()
