@@ -11,8 +11,8 @@ On PostgreSQL the move first locks `demand_inputs` against writes (SHARE ROW EXC
 `report_sales` moves the sums through a trigger that reads the first day, so none may be under way, or
 read the old day, while it moves (a statement takes its snapshot once its locks are granted, so a write
 that waited reads the new day). Writes wait for the move, once a day; a move that cannot lock within
-`LOCK_TIMEOUT` (a long bulk write holding the table) is left to a later request, and this one sums its
-days, rather than queueing every checkout behind it. SQLite runs one write transaction at a time.
+`LOCK_TIMEOUT` (a long bulk write or a vacuum holding the table) is left to a later request, and this
+one sums its days, rather than queueing every checkout behind it. SQLite runs one write transaction at a time.
 """
 
 from __future__ import annotations
