@@ -38,9 +38,9 @@ def refresh(keys: str) -> str:
 BACKFILL = refresh('SELECT "stock_id", "product_id" FROM "report_sales"')
 
 
-def sqlite_move(row: str, sign: str) -> str:
-    """One `report_sales` row's units added (`sign` "") or taken away ("-") when its day is in the window."""
-    assignments = ", ".join(f'"{column}" = "{column}" {sign or "+"} {row}."{units}"' for column, units in SUMS.items())
+def sqlite_move(row: str, operator: str) -> str:
+    """One `report_sales` row's units added (`operator` "+") or taken away ("-") when its day is in the window."""
+    assignments = ", ".join(f'"{column}" = "{column}" {operator} {row}."{units}"' for column, units in SUMS.items())
     return (
         f'UPDATE {INPUTS} SET {assignments} WHERE "stock_id" = {row}."stock_id" AND "product_id" = {row}."product_id" '
         f'AND {row}."day" >= {FIRST_DAY};'
@@ -50,10 +50,10 @@ def sqlite_move(row: str, sign: str) -> str:
 SQLITE = [
     *(s.format(day="TEXT", start="date('now', '-29 days')") for s in TABLES),
     BACKFILL,
-    f'CREATE TRIGGER "window_sales_insert" AFTER INSERT ON "report_sales" BEGIN {sqlite_move("NEW", "")} END',
+    f'CREATE TRIGGER "window_sales_insert" AFTER INSERT ON "report_sales" BEGIN {sqlite_move("NEW", "+")} END',
     f'CREATE TRIGGER "window_sales_delete" AFTER DELETE ON "report_sales" BEGIN {sqlite_move("OLD", "-")} END',
     'CREATE TRIGGER "window_sales_update" AFTER UPDATE ON "report_sales" BEGIN '
-    f"{sqlite_move('OLD', '-')} {sqlite_move('NEW', '')} END",
+    f"{sqlite_move('OLD', '-')} {sqlite_move('NEW', '+')} END",
     f'CREATE TRIGGER "window_inputs_insert" AFTER INSERT ON {INPUTS} BEGIN '
     f'{refresh("SELECT NEW.stock_id, NEW.product_id")} END',
 ]
