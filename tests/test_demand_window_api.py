@@ -12,6 +12,7 @@ import asyncpg
 import pytest
 from tortoise.connection import connections
 
+from backstock.models.rows import marks
 from tests.api import Api
 from tests.conftest import POSTGRES_URL, on_postgres
 from tests.test_demand_inputs_api import assert_inputs_exact
@@ -22,15 +23,12 @@ TODAY = datetime.now(UTC).date()
 FIRST_WHOLE_DAY = TODAY - timedelta(days=DAYS - 1)
 
 
-def _placeholder(index: int) -> str:
-    return f"${index}" if on_postgres() else "?"
-
-
 async def kept_since(day: date) -> None:
     """The database as a window last moved on `day` leaves it: the sums count from that day."""
     conn = connections.get("default")
     value = day if on_postgres() else day.isoformat()
-    await conn.execute_query(f"UPDATE demand_window SET first_day = {_placeholder(1)}", [value])
+    [day_mark] = marks(on_postgres(), 1)
+    await conn.execute_query(f"UPDATE demand_window SET first_day = {day_mark}", [value])
     sums = ", ".join(
         f"window_{units} = COALESCE((SELECT SUM(s.{units}) FROM report_sales s WHERE s.stock_id = demand_inputs.stock_id "
         "AND s.product_id = demand_inputs.product_id AND s.day >= (SELECT first_day FROM demand_window)), 0)"

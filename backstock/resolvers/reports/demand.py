@@ -56,7 +56,7 @@ def partial_cte(sql: Sql, stock_id: int, window: Window) -> str:
     )
 
 
-KEPT = (
+KEPT_COLUMNS = (
     'k."product_id" AS "id", k."sku", k."waiting", k."subscribers", k."on_hand" - k."reserved" AS free, '
     'k."incoming", k."supplier_id"'
 )
@@ -71,20 +71,21 @@ def _kept_with_sales(sql: Sql, stock_id: int, window: Window) -> str:
     `EXPLAIN ANALYZE`), where SQLite would index the grouped days again (0.22-0.27 s against 0.17-0.2 s)."""
     if window.kept:
         return (
-            f'SELECT {KEPT}, k."window_ordered" AS ordered, k."window_cancelled" AS cancelled '  # noqa: S608
+            f'SELECT {KEPT_COLUMNS}, k."window_ordered" AS ordered, k."window_cancelled" AS cancelled '  # noqa: S608
             f'FROM "demand_inputs" k WHERE k."stock_id" = {sql(stock_id)}'
         )
     first_day = window.midnight.date()
     if sql.postgres:
         return (
-            f"SELECT {KEPT}, COALESCE(s.ordered, 0) AS ordered, COALESCE(s.cancelled, 0) AS cancelled "  # noqa: S608
+            f"SELECT {KEPT_COLUMNS}, COALESCE(s.ordered, 0) AS ordered, COALESCE(s.cancelled, 0) AS cancelled "  # noqa: S608
             'FROM "demand_inputs" k LEFT JOIN (SELECT "product_id", SUM("ordered") AS ordered, '
             f'SUM("cancelled") AS cancelled FROM "report_sales" WHERE "stock_id" = {sql(stock_id)} '
             f'AND "day" >= {sql.day(first_day)} GROUP BY "product_id") s ON s."product_id" = k."product_id" '
             f'WHERE k."stock_id" = {sql(stock_id)}'
         )
     return (
-        f'SELECT {KEPT}, COALESCE(SUM(s."ordered"), 0) AS ordered, COALESCE(SUM(s."cancelled"), 0) AS cancelled '  # noqa: S608
+        f'SELECT {KEPT_COLUMNS}, COALESCE(SUM(s."ordered"), 0) AS ordered, '  # noqa: S608
+        'COALESCE(SUM(s."cancelled"), 0) AS cancelled '
         'FROM "demand_inputs" k LEFT JOIN "report_sales" s ON s."stock_id" = k."stock_id" '
         f'AND s."product_id" = k."product_id" AND s."day" >= {sql.day(first_day)} '
         f'WHERE k."stock_id" = {sql(stock_id)} GROUP BY k."stock_id", k."product_id"'
